@@ -1,0 +1,108 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { BookfuzzError, isBookfuzzError } from '../errors.js';
+import { checkCommand } from './commands/check.js';
+import { modelsCommand } from './commands/models.js';
+import { replayCommand } from './commands/replay.js';
+import { commaList, exitCode, processIo, type Io } from './io.js';
+
+/**
+ * Run the CLI with `argv` (without `node` and the script) and return the exit code:
+ * 0 no finding, 1 findings, 2 usage, model or file error (one line on stderr).
+ */
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let code: number = exitCode.clean;
+  const parser = yargs([...argv])
+    .scriptName('bookfuzz')
+    .usage('$0 <command> [options]')
+    .strict()
+    .exitProcess(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw error ?? new BookfuzzError('BF_USAGE', message ?? 'bad command line (see bookfuzz --help)');
+    })
+    .command(
+      'models',
+      'list the models, their variants and flaws',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      async (a) => {
+        code = await modelsCommand(io, { json: a.json });
+      },
+    )
+    .command(
+      'check <model>',
+      'check a model in process (model mode, no network)',
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'model name or path' })
+          .option('variant', { type: 'string', describe: 'named variant: vulnerable, fixed, ...' })
+          .option('flaws', { type: 'string', describe: 'comma-separated flaws to switch on (instead of --variant)' })
+          .option('runs', { type: 'number', describe: 'generated cases per oracle (default 200)' })
+          .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
+          .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the run document as JSON' })
+          .option('corpus', { type: 'string', default: 'corpora', describe: 'folder where findings are saved' }),
+      async (a) => {
+        code = await checkCommand(io, {
+          model: a.model,
+          variant: a.variant,
+          flaws: commaList(a.flaws),
+          runs: positiveInteger(a.runs, '--runs'),
+          seed: integer(a.seed, '--seed'),
+          oracles: commaList(a.oracles),
+          json: a.json,
+          corpus: a.corpus,
+        });
+      },
+    )
+    .command(
+      'replay <path>',
+      'replay saved findings (a file or a corpus folder)',
+      (y) =>
+        y
+          .positional('path', { type: 'string', demandOption: true, describe: 'finding file or folder' })
+          .option('variant', { type: 'string', describe: 'replay against another variant' })
+          .option('flaws', { type: 'string', describe: 'replay against this flaw set' })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        code = await replayCommand(io, { path: a.path, variant: a.variant, flaws: commaList(a.flaws), json: a.json });
+      },
+    )
+    .demandCommand(1, 'name a command (see bookfuzz --help)')
+    .help()
+    .version(false);
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (error) {
+    if (isBookfuzzError(error)) {
+      io.stderr.write(`${error.toLine()}\n`);
+      return exitCode.error;
+    }
+    throw error;
+  }
+}
+
+function integer(value: number | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value)) throw new BookfuzzError('BF_USAGE', `${flag} must be a whole number`);
+  return value;
+}
+
+function positiveInteger(value: number | undefined, flag: string): number | undefined {
+  const n = integer(value, flag);
+  if (n !== undefined && n < 1) throw new BookfuzzError('BF_USAGE', `${flag} must be at least 1`);
+  return n;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) {
+  runCli(hideBin(process.argv)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bookfuzz: internal error (a bug, please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,11 @@
+import type { Finding } from './finding.js';
+import type { RunDocument } from './run-document.js';
+
+/** What the engine tells listeners (reporters, progress bars, the vitest entry) while it works. */
+export type EngineEvent =
+  | { type: 'run-started'; model: string; variant: string; oracles: string[]; runs: number; seed: number }
+  | { type: 'case-finished'; oracle: string; cases: number }
+  | { type: 'finding'; finding: Finding }
+  | { type: 'run-finished'; document: RunDocument };
+
+export type EngineListener = (event: EngineEvent) => void;

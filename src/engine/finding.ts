@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { Json, JsonObject } from '../model/json.js';
+import type { Step } from '../model/model.js';
+import { differences, valueAt } from '../observe/first-difference.js';
+import type { Severity, Violation } from '../oracles/oracle.js';
+import type { Trace } from './trace.js';
+import type { TwinCase } from '../world/twin-case.js';
+
+export interface FindingStep extends Step {
+  /** What the actor actually typed or sent (resolved from the world). */
+  typed?: Record<string, string>;
+}
+
+/** A minimal counterexample, saved in the corpus and replayed as a regression. */
+export interface Finding {
+  id: string;
+  model: string;
+  variant: string;
+  /** Flaws switched on in the run that found it. */
+  flaws: string[];
+  oracle: string;
+  severity: Severity;
+  /** Model mode: the planted flaw(s) whose code path the counterexample took. */
+  flaw?: string;
+  message: string;
+  secret: { name: string; variation: Json };
+  steps: FindingStep[];
+  observations: { a: JsonObject[]; b: JsonObject[] };
+  /** Where the property broke: step (1-based) and field, with the value on each side. */
+  firstDifference: { step: number; field: string; a?: Json; b?: Json };
+  /** The twin worlds (already shrunk) and the paths where they differ. */
+  worlds: { a: JsonObject; b: JsonObject; differences: { path: string; a?: Json; b?: Json }[] };
+  /** fast-check seed and path of the failing case: with the same model and options they replay it. */
+  seed: number;
+  path: string;
+  /** Dedup keys excluded when this finding was searched for (needed to replay by seed and path). */
+  excluded: string[];
+  /** The exact case, for replay independent of generator changes. */
+  counterexample: TwinCase;
+  /** The command that replays it (filled in once the finding has a file). */
+  replay?: string;
+}
+
+export interface FindingSource {
+  model: string;
+  variant: string;
+  flaws: readonly string[];
+  severity: Severity;
+  kase: TwinCase;
+  a: Trace;
+  b: Trace;
+  violation: Violation;
+  seed: number;
+  path: string;
+  excluded: readonly string[];
+}
+
+/** Turn a confirmed, shrunk violation into a finding. */
+export function buildFinding(source: FindingSource): Finding {
+  const { a, b, violation, kase } = source;
+  const observed = (trace: Trace): JsonObject[] =>
+    trace.steps.map((s) => ({ outcome: s.result.outcome, ...s.result.observation }));
+  const observations = { a: observed(a), b: observed(b) };
+  const side = violation.side === 'a' ? a : b;
+  const steps: FindingStep[] = side.steps.map(({ step, result }) =>
+    result.typed && Object.keys(result.typed).length > 0 ? { ...step, typed: { ...result.typed } } : { ...step },
+  );
+  const fieldValue = (obs: JsonObject[]): Json | undefined => valueAt(obs[violation.step], violation.field);
+  const firstDifference: Finding['firstDifference'] = { step: violation.step + 1, field: violation.field };
+  const av = fieldValue(observations.a);
+  const bv = fieldValue(observations.b);
+  if (av !== undefined) firstDifference.a = av;
+  if (bv !== undefined) firstDifference.b = bv;
+  const worldA = a.world as JsonObject;
+  const worldB = b.world as JsonObject;
+  const worldDiff = differences(worldA, worldB).map((d) => {
+    const entry: { path: string; a?: Json; b?: Json } = { path: d.path };
+    if (d.a !== undefined) entry.a = d.a;
+    if (d.b !== undefined) entry.b = d.b;
+    return entry;
+  });
+  const finding: Finding = {
+    id: findingId(source.model, violation, kase.steps),
+    model: source.model,
+    variant: source.variant,
+    flaws: [...source.flaws],
+    oracle: violation.oracle,
+    severity: source.severity,
+    message: violation.message,
+    secret: { name: kase.secret, variation: kase.variation },
+    steps,
+    observations,
+    firstDifference,
+    worlds: { a: worldA, b: worldB, differences: worldDiff },
+    seed: source.seed,
+    path: source.path,
+    excluded: [...source.excluded],
+    counterexample: kase,
+  };
+  if (violation.flaws && violation.flaws.length > 0) finding.flaw = violation.flaws.join(',');
+  return finding;
+}
+
+/** The key under which a violation counts as already found. */
+export function dedupKey(violation: Violation): string {
+  return violation.flaws && violation.flaws.length > 0
+    ? `${violation.oracle}/flaw:${violation.flaws.join(',')}`
+    : `${violation.oracle}/key:${violation.key}`;
+}
+
+function findingId(model: string, violation: Violation, steps: readonly Step[]): string {
+  const text = JSON.stringify([model, dedupKey(violation), steps]);
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}

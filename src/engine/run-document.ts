@@ -1,0 +1,17 @@
+import type { Finding } from './finding.js';
+
+/** The document of one run: what `--json` prints, what reports are made from. Versioned. */
+export interface RunDocument {
+  version: 1;
+  tool: 'bookfuzz';
+  mode: 'model' | 'live';
+  model: string;
+  variant: string;
+  flaws: string[];
+  oracles: string[];
+  runs: number;
+  seed: number;
+  status: 'passed' | 'failed' | 'interrupted';
+  stats: { cases: number; steps: number; durationMs: number };
+  findings: Finding[];
+}

@@ -1,0 +1,48 @@
+import { BookfuzzError } from '../errors.js';
+import type { JsonObject } from '../model/json.js';
+import type { Model, Step, StepResult } from '../model/model.js';
+import { maskTyped } from '../observe/mask-typed.js';
+
+/** One step as it ran: the step, the world before it, and the system's answer. */
+export interface TraceStep<W extends object = object> {
+  step: Step;
+  /** Server-side world before the step (policies are judged on it). */
+  before: W;
+  result: StepResult;
+}
+
+/** A whole run of one world through the simulator. */
+export interface Trace<W extends object = object> {
+  world: W;
+  steps: TraceStep<W>[];
+  after: W;
+}
+
+/**
+ * Run `steps` against a fresh simulation of `world` with `flaws` switched on. Observations are
+ * returned with the actor's own typed values masked. The world given is never mutated.
+ */
+export function runTrace<W extends object>(
+  model: Model<W>,
+  world: W,
+  steps: readonly Step[],
+  flaws: ReadonlySet<string>,
+): Trace<W> {
+  const simulation = model.simulator(structuredClone(world), flaws);
+  const out: TraceStep<W>[] = [];
+  steps.forEach((step, index) => {
+    const before = structuredClone(simulation.world());
+    let result: StepResult;
+    try {
+      result = simulation.step(step);
+    } catch (error) {
+      throw new BookfuzzError(
+        'BF_SIMULATOR_FAILED',
+        `action "${step.action}" by "${step.actor}" threw: ${error instanceof Error ? error.message : String(error)}`,
+        { where: `model ${model.name}, step ${index + 1}`, cause: error },
+      );
+    }
+    out.push({ step, before, result: { ...result, observation: maskTyped(result.observation, result.typed) } });
+  });
+  return { world, steps: out, after: structuredClone(simulation.world()) };
+}

@@ -1,0 +1,11 @@
+export { nhsCheckDigit, isValidNhsNumber, isTestNhsNumber, nextTestNhsNumber, nhsNumberArb } from './nhs-number.js';
+export { isValidNhi, nhiFormat, isTestNhi, nextTestNhi, nhiArb } from './nhi.js';
+export { givenNameArb, familyNameArb } from './names.js';
+export { dateOfBirthArb } from './date-of-birth.js';
+export { isUkPostcodeShape, nextPostcode, postcodeArb } from './postcode.js';
+export { isDramaPhoneNumber, nextDramaPhoneNumber, phoneArb } from './phone.js';
+export { isReservedEmail, emailArb } from './email.js';
+export type { Identity } from './identity.js';
+export { identityArb, identitiesArb } from './identity.js';
+export type { Canary, CanaryHit } from './canary.js';
+export { identityCanaries, findCanaries } from './canary.js';

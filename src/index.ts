@@ -1,0 +1,53 @@
+/**
+ * bookfuzz — the public API. Models (shipped and out-of-tree), the vitest entry and users'
+ * scripts import from here and nowhere else.
+ */
+import * as fc from 'fast-check';
+import { checkModel, type CheckOptions } from './engine/check.js';
+import type { RunDocument } from './engine/run-document.js';
+import type { Model } from './model/model.js';
+import { oracles } from './oracles/index.js';
+
+export { fc };
+export { BookfuzzError, isBookfuzzError, type ErrorCode } from './errors.js';
+export type { Json, JsonObject } from './model/json.js';
+export type {
+  ActionSpec,
+  ActorSpec,
+  AuditEntry,
+  Change,
+  FlawSpec,
+  Model,
+  ModelSpec,
+  Observation,
+  Policy,
+  RecordView,
+  SecretSpec,
+  SessionEndReason,
+  Simulation,
+  Step,
+  StepResult,
+} from './model/model.js';
+export { defineModel } from './model/define-model.js';
+export { loadModel, listModelNames } from './model/load-model.js';
+export * from './identity/index.js';
+export type { Oracle, Violation, TwinRun } from './oracles/oracle.js';
+export { oracles } from './oracles/index.js';
+export type { Finding } from './engine/finding.js';
+export type { RunDocument } from './engine/run-document.js';
+export type { EngineEvent, EngineListener } from './engine/events.js';
+export type { CheckOptions } from './engine/check.js';
+
+/**
+ * Check a model in process (model mode, no network) with every oracle that applies to it, and
+ * return the run document — the same one `bookfuzz check --json` prints.
+ *
+ * @example
+ * import { check, loadModel } from 'bookfuzz';
+ * const model = await loadModel('nhs-covid-booking');
+ * const run = check(model, { variant: 'fixed', runs: 500, seed: 1 });
+ * if (run.findings.length > 0) console.log(run.findings[0].message);
+ */
+export function check(model: Model, options: CheckOptions = {}): RunDocument {
+  return checkModel(model, oracles, options);
+}

@@ -1,0 +1,67 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BookfuzzError } from '../errors.js';
+import type { Model } from './model.js';
+
+/** The folder of the models shipped with bookfuzz. */
+export const builtinModelsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+
+/** Names of the shipped models (folders under `models/` with an `index.ts`). */
+export function listModelNames(dir = builtinModelsDir): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'index.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * Load a model by name (a folder under `models/`) or by path (a folder with `index.ts`, or a
+ * `.ts`/`.js` file) exporting `model` (or a default export) made with `defineModel`.
+ */
+export async function loadModel(nameOrPath: string, cwd = process.cwd()): Promise<Model> {
+  const file = locate(nameOrPath, cwd);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof BookfuzzError) throw error;
+    throw new BookfuzzError('BF_MODEL_INVALID', `could not be loaded: ${error instanceof Error ? error.message : String(error)}`, {
+      where: file,
+      cause: error,
+    });
+  }
+  const candidate = module['model'] ?? module['default'];
+  if (!isModel(candidate)) {
+    throw new BookfuzzError('BF_MODEL_INVALID', 'exports no model: export `model` (or a default) made with defineModel()', {
+      where: file,
+    });
+  }
+  return { ...candidate, source: file };
+}
+
+function locate(nameOrPath: string, cwd: string): string {
+  const looksLikePath = nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.(ts|js|mjs)$/.test(nameOrPath);
+  if (!looksLikePath) {
+    const file = join(builtinModelsDir, nameOrPath, 'index.ts');
+    if (existsSync(file)) return file;
+    throw new BookfuzzError(
+      'BF_MODEL_NOT_FOUND',
+      `no model named "${nameOrPath}" (models: ${listModelNames().join(', ') || 'none'}); give a path to load your own`,
+    );
+  }
+  const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
+  for (const file of [path, join(path, 'index.ts'), join(path, 'index.js')]) {
+    if (existsSync(file) && !file.endsWith('/') && /\.(ts|js|mjs)$/.test(file)) return file;
+  }
+  throw new BookfuzzError('BF_MODEL_NOT_FOUND', 'no model file there (expected a .ts/.js file or a folder with index.ts)', {
+    where: path,
+  });
+}
+
+function isModel(value: unknown): value is Model {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record['name'] === 'string' && typeof record['simulator'] === 'function' && typeof record['variants'] === 'object';
+}

@@ -1,0 +1,35 @@
+import type { Json } from '../model/json.js';
+
+/**
+ * Replace every value the actor itself typed with a placeholder such as `‹nhsNumber›`, so
+ * twins built from different identities stay comparable and an echo of one's own input is
+ * never taken for a leak. Longer values are replaced first, so a value inside another is not
+ * half-masked.
+ *
+ * @example
+ * maskTyped({ text: 'Booking for 9990000018' }, { nhsNumber: '9990000018' })
+ * // → { text: 'Booking for ‹nhsNumber›' }
+ */
+export function maskTyped<T extends Json>(value: T, typed: Readonly<Record<string, string>> | undefined): T {
+  if (!typed) return value;
+  const pairs = Object.entries(typed)
+    .filter(([, v]) => v.length >= 2)
+    .sort((x, y) => y[1].length - x[1].length);
+  if (pairs.length === 0) return value;
+  return walk(value, (text) => {
+    let out = text;
+    for (const [name, v] of pairs) out = out.split(v).join(`‹${name}›`);
+    return out;
+  }) as T;
+}
+
+function walk(value: Json, onString: (text: string) => string): Json {
+  if (typeof value === 'string') return onString(value);
+  if (Array.isArray(value)) return value.map((item) => walk(item, onString));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, onString);
+    return out;
+  }
+  return value;
+}

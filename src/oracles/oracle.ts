@@ -1,0 +1,46 @@
+import type { Json, JsonObject } from '../model/json.js';
+import type { Model } from '../model/model.js';
+import type { Trace } from '../engine/trace.js';
+
+/** Which of the twin runs a violation was seen in. */
+export type TraceSide = 'a' | 'b';
+
+/** The twin pair an oracle judges: world `b` is world `a` with one secret varied. */
+export interface TwinRun {
+  model: Model;
+  secret: { name: string; hiddenFrom: readonly string[]; variation: Json };
+  a: Trace;
+  b: Trace;
+}
+
+/** One broken property, located precisely. */
+export interface Violation {
+  oracle: string;
+  /** Deduplication key: two violations with the same key are the same problem. */
+  key: string;
+  message: string;
+  side: TraceSide;
+  /** Index of the step (0-based) where the property broke. */
+  step: number;
+  /** Path of the field that shows it (in the observation, or `changes[0]`, `audit`). */
+  field: string;
+  /** Model mode: planted flaws whose code path the offending step took. */
+  flaws?: string[];
+  details?: JsonObject;
+}
+
+export type Severity = 'high' | 'medium' | 'low';
+
+/** A pure judge over a twin run: no I/O, no clock, no randomness. */
+export interface Oracle {
+  /** Same string as the file name, the CLI, findings, SARIF ruleId and JUnit test name. */
+  id: string;
+  title: string;
+  severity: Severity;
+  scope: 'step' | 'run';
+  /** What it checks and how to fix what it finds; used as SARIF help text. */
+  help: string;
+  /** Whether the model declares what this oracle needs (a policy part, a secret). */
+  appliesTo(model: Model): boolean;
+  check(run: TwinRun): Violation[];
+}

@@ -1,0 +1,84 @@
+import type { Finding } from '../engine/finding.js';
+import type { RunDocument } from '../engine/run-document.js';
+import type { Json, JsonObject } from '../model/json.js';
+
+export interface ConsoleStyle {
+  color: boolean;
+  /** Total width for the side-by-side view. */
+  width: number;
+}
+
+/** Colours only on a terminal and never when NO_COLOR is set (https://no-color.org). */
+export function consoleStyle(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): ConsoleStyle {
+  const color = Boolean(stream.isTTY) && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
+  return { color, width: Math.max(60, Math.min(stream.columns ?? 100, 160)) };
+}
+
+const paint = (style: ConsoleStyle, code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+/** A finding as a person reads it: what broke, the minimal steps, both observations at the first difference. */
+export function renderFinding(finding: Finding, style: ConsoleStyle): string {
+  const lines: string[] = [];
+  const flaw = finding.flaw ? `  flaw: ${finding.flaw}` : '';
+  lines.push(`${paint(style, '31;1', `✗ ${finding.oracle}`)}  ${finding.model} (${finding.variant})${flaw}  [${finding.id}]`);
+  lines.push(`  ${finding.message}`);
+  if (finding.worlds.differences.length > 0) {
+    const shown = finding.worlds.differences.slice(0, 6).map((d) => `${d.path}: ${show(d.a)} → ${show(d.b)}`);
+    lines.push(`  twin worlds differ only in ${finding.secret.name}: ${shown.join('; ')}`);
+  }
+  lines.push('  minimal steps:');
+  finding.steps.forEach((step, i) => {
+    const input = Object.keys(step.input).length > 0 ? ` ${JSON.stringify(step.input)}` : '';
+    const typed = step.typed ? `  typed ${Object.entries(step.typed).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
+    const marker = i + 1 === finding.firstDifference.step ? paint(style, '33', '→') : ' ';
+    lines.push(`   ${marker}${String(i + 1).padStart(2)}. ${step.actor} ${step.action}${input}${typed}`);
+  });
+  const index = finding.firstDifference.step - 1;
+  lines.push(`  at step ${finding.firstDifference.step}, field "${finding.firstDifference.field}":`);
+  lines.push(...sideBySide(finding.observations.a[index] ?? {}, finding.observations.b[index] ?? {}, style));
+  lines.push(`  replay: ${finding.replay ?? `seed ${finding.seed}, path ${finding.path}`}`);
+  return lines.join('\n');
+}
+
+/** Two observations in two columns, differing lines marked (and coloured on a TTY). */
+export function sideBySide(a: JsonObject, b: JsonObject, style: ConsoleStyle): string[] {
+  const left = flatten(a);
+  const right = flatten(b);
+  const keys = [...new Set([...left.keys(), ...right.keys()])];
+  const column = Math.floor((style.width - 8) / 2);
+  const cell = (text: string) => (text.length > column ? `${text.slice(0, column - 1)}…` : text.padEnd(column));
+  const out = [`    ${cell('world A')} │ ${cell('world B')}`];
+  for (const key of keys) {
+    const l = left.has(key) ? `${key}: ${left.get(key)}` : '';
+    const r = right.has(key) ? `${key}: ${right.get(key)}` : '';
+    const differs = left.get(key) !== right.get(key);
+    const row = `${differs ? '≠' : ' '}   ${cell(l)} │ ${cell(r)}`;
+    out.push(differs ? paint(style, '33;1', row) : row);
+  }
+  return out;
+}
+
+/** The last line: counts a person can read at a glance. */
+export function renderSummary(document: RunDocument, style: ConsoleStyle): string {
+  const n = document.findings.length;
+  const verdict = n === 0 ? paint(style, '32;1', 'no findings') : paint(style, '31;1', `${n} finding${n === 1 ? '' : 's'}`);
+  return (
+    `${verdict} — ${document.model} (${document.variant}), oracles ${document.oracles.join(', ')}, ` +
+    `${document.stats.cases} cases, ${document.stats.steps} steps, seed ${document.seed}, ${document.stats.durationMs} ms`
+  );
+}
+
+function flatten(value: Json, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    if (entries.length === 0) out.set(prefix || '(empty)', Array.isArray(value) ? '[]' : '{}');
+    for (const [k, v] of entries) flatten(v, prefix ? (Array.isArray(value) ? `${prefix}[${k}]` : `${prefix}.${k}`) : k, out);
+  } else {
+    out.set(prefix || '(value)', show(value));
+  }
+  return out;
+}
+
+function show(value: Json | undefined): string {
+  return value === undefined ? '(absent)' : typeof value === 'string' ? value : JSON.stringify(value);
+}
