@@ -11,7 +11,7 @@ import { deriveSeed, randomSeed } from './seeds.js';
 import { runTwin } from './twin-run.js';
 
 export interface CheckOptions extends FlawChoice {
-  /** Generated cases per oracle (default 200). */
+  /** Generated cases per oracle (default 1000). */
   runs?: number;
   /** Run seed (default: random, printed in the document). */
   seed?: number;
@@ -22,7 +22,7 @@ export interface CheckOptions extends FlawChoice {
   onEvent?: EngineListener;
 }
 
-export const defaultRuns = 200;
+export const defaultRuns = 1000;
 
 /**
  * Check a model in process: for every oracle, generate twin cases, run them through the
@@ -92,6 +92,7 @@ export function checkModel(
     stats: { ...stats, durationMs: Math.round(performance.now() - started) },
     findings,
   };
+  if (model.source) document.modelFile = model.source;
   emit({ type: 'run-finished', document });
   return document;
 }
@@ -145,16 +146,36 @@ export function searchOnce(
       cause: thrown,
     });
   }
-  const kase = details.counterexample?.[0];
-  if (!kase) return null;
-  const { run, violations } = fresh(kase);
-  const violation = violations[0];
-  if (!violation) {
+  const shrunk = details.counterexample?.[0];
+  if (!shrunk) return null;
+  const first = fresh(shrunk).violations[0];
+  if (!first) {
     throw new BookfuzzError('BF_MODEL_INVALID', 'a failing case did not fail again: the simulator is not deterministic', {
       where: `model ${model.name}, oracle ${oracle.id}`,
     });
   }
+  const kase = withoutNeedlessSteps(shrunk, (candidate) => fresh(candidate).violations.some((v) => dedupKey(v) === dedupKey(first)));
+  const { run, violations } = fresh(kase);
+  const violation = violations.find((v) => dedupKey(v) === dedupKey(first)) ?? first;
   return { kase, run, violation, path: details.counterexamplePath ?? '' };
+}
+
+/**
+ * fast-check's array shrinker does not try every single-step removal, so a shrunk step list can
+ * keep a step that plays no part. Drop steps one at a time while the same problem remains, until
+ * no single step can be removed: the counterexample is then minimal in that sense. Deterministic,
+ * so replaying seed and path and applying this again gives the same case.
+ */
+export function withoutNeedlessSteps(kase: TwinCase, stillFails: (kase: TwinCase) => boolean): TwinCase {
+  let current = kase;
+  for (let i = current.steps.length - 1; i >= 0 && current.steps.length > 1; i--) {
+    const candidate = { ...current, steps: current.steps.filter((_, j) => j !== i) };
+    if (stillFails(candidate)) {
+      current = candidate;
+      i = current.steps.length;
+    }
+  }
+  return current;
 }
 
 function selectOracles(model: Model, available: readonly Oracle[], ids: readonly string[] | undefined): Oracle[] {

@@ -6,6 +6,8 @@ export interface RunDocument {
   tool: 'bookfuzz';
   mode: 'model' | 'live';
   model: string;
+  /** The model's entry file, when it was loaded from a file (SARIF locations point here). */
+  modelFile?: string;
   variant: string;
   flaws: string[];
   oracles: string[];

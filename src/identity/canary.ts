@@ -34,8 +34,12 @@ export function identityCanaries(identity: Identity, owner: string): Canary[] {
   ];
 }
 
-/** Characters that continue a word: any letter, combining mark or digit, in any script. */
-const WORD = '[\\p{L}\\p{M}\\p{N}]';
+/**
+ * A character that continues a word: any letter, combining mark or digit, in any script.
+ * Checked outside the per-canary patterns: a `\p{…}` class costs about a millisecond to compile
+ * into every pattern, and scans run over many canaries.
+ */
+const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
 /** What may separate digit groups: space, no-break spaces, hyphen, dot, brackets, or &nbsp;. */
 const DIGIT_SEP = '(?:[ \\u00a0\\u202f.()\\-]|&nbsp;|&#160;){0,3}';
 const APOSTROPHE = "(?:['\\u2018\\u2019\\u02bc`]|&#0*39;|&#x0*27;|&apos;|&rsquo;|&lsquo;|&#8217;)";
@@ -61,7 +65,7 @@ function textPattern(value: string): string {
       )
       .join(''),
   );
-  return `(?<!${WORD})(?:${alternatives.join('|')})(?!${WORD})`;
+  return `(?:${alternatives.join('|')})`;
 }
 
 /** An NHS number as ten digits, optionally grouped 3-3-4. */
@@ -80,7 +84,13 @@ function emailPattern(email: string): string {
   return `(?<![A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-])${[...email].map(escapeChar).join('')}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`;
 }
 
-function patternFor(canary: Canary): RegExp | null {
+/** A compiled canary: its pattern, and whether a match must also stand on Unicode word boundaries. */
+interface Matcher {
+  pattern: RegExp;
+  wordBounded: boolean;
+}
+
+function matcherFor(canary: Canary): Matcher | null {
   const value = canary.value.trim();
   if (value === '') return null;
   const digits = value.replace(/[\s-]/g, '');
@@ -91,8 +101,42 @@ function patternFor(canary: Canary): RegExp | null {
     source = phonePattern(compact.startsWith('+44') ? `0${compact.slice(3)}` : compact);
   } else if (value.includes('@')) source = emailPattern(value);
   else if (/^[0-9]+$/.test(value)) source = `(?<![0-9])${value}(?![0-9])`;
-  else source = textPattern(value);
-  return new RegExp(source, 'giu');
+  else return { pattern: new RegExp(textPattern(value), 'giu'), wordBounded: true };
+  return { pattern: new RegExp(source, 'giu'), wordBounded: false };
+}
+
+/** The code point that ends just before UTF-16 offset `i` ('' at the start). */
+function codePointBefore(text: string, i: number): string {
+  if (i <= 0) return '';
+  const low = text.charCodeAt(i - 1);
+  if (i >= 2 && low >= 0xdc00 && low <= 0xdfff) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
+  }
+  return text.charAt(i - 1);
+}
+
+/** The code point that starts at UTF-16 offset `i` ('' at the end). */
+function codePointFrom(text: string, i: number): string {
+  const cp = text.codePointAt(i);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
+}
+
+/** Start offsets of every match; for word-bounded matchers, a match touching a word character on either side is skipped. */
+function matchIndexes(text: string, { pattern, wordBounded }: Matcher): number[] {
+  const indexes: number[] = [];
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const bounded = !WORD_CHAR.test(codePointBefore(text, start)) && !WORD_CHAR.test(codePointFrom(text, end));
+    if (!wordBounded || bounded) {
+      indexes.push(start);
+      pattern.lastIndex = Math.max(end, start + 1);
+    } else {
+      pattern.lastIndex = start + 1; // a shorter, properly bounded match may start inside this one
+    }
+  }
+  return indexes;
 }
 
 /**
@@ -113,9 +157,9 @@ function patternFor(canary: Canary): RegExp | null {
 export function findCanaries(text: string, canaries: readonly Canary[]): CanaryHit[] {
   const hits: { hit: CanaryHit; order: number }[] = [];
   canaries.forEach((canary, order) => {
-    const pattern = patternFor(canary);
-    if (pattern === null) return;
-    for (const match of text.matchAll(pattern)) hits.push({ hit: { canary, index: match.index }, order });
+    const matcher = matcherFor(canary);
+    if (matcher === null) return;
+    for (const index of matchIndexes(text, matcher)) hits.push({ hit: { canary, index }, order });
   });
   return hits.sort((a, b) => a.hit.index - b.hit.index || a.order - b.order).map(({ hit }) => hit);
 }

@@ -15,7 +15,7 @@ describe('nhsCheckDigit', () => {
   it('computes the modulus 11 check digit, 11 becoming 0', () => {
     expect(nhsCheckDigit('943476591')).toBe(9);
     expect(nhsCheckDigit('401023213')).toBe(7);
-    // 9,9,9,0,0,0,0,1,x: sum 245 + … chosen so the remainder is 0 → check 0
+    // some first-nine in the test range leaves remainder 0, whose check digit is 0 (11 → 0)
     const zeroCase = Array.from({ length: 1000 }, (_, i) => `999000${String(i).padStart(3, '0')}`).find(
       (head) => nhsCheckDigit(head) === 0,
     );

@@ -39,7 +39,7 @@ export function defaultSteps(model: Model): fc.Arbitrary<Step[]> {
       options.push(input.map((value) => ({ actor, action, input: value })));
     }
   }
-  return fc.array(fc.oneof(...options), { minLength: 1, maxLength: model.maxSteps });
+  return fc.array(fc.oneof(...options), { minLength: 1, maxLength: model.maxSteps, size: 'max' });
 }
 
 /** The twin world of a case. */

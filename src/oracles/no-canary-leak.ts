@@ -1,0 +1,49 @@
+import { findCanaries } from '../identity/canary.js';
+import { stringLeaves } from '../observe/string-leaves.js';
+import type { Oracle, TraceSide, Violation } from './oracle.js';
+
+/**
+ * No observation of an actor contains a generated value (identifier, name, phone, email, record
+ * entry text) the policy says that actor may not see. Values the actor typed are masked first.
+ */
+export const noCanaryLeak: Oracle = {
+  id: 'no-canary-leak',
+  title: "No response carries data its reader may not see",
+  severity: 'high',
+  scope: 'step',
+  help:
+    "A response showed an actor a value that belongs to someone whose data that actor may not see (another " +
+    "patient's NHI or NHS number, name, contact details, or a hidden record entry). Check on the server, " +
+    'for every object returned, that the reader may see it (ownership, grant scope, entry date, redaction, ' +
+    'relationship) before it is put in the response.',
+  appliesTo: (model) => typeof model.policy.maySee === 'function',
+  check(run) {
+    const out: Violation[] = [];
+    const maySee = run.model.policy.maySee;
+    if (!maySee) return out;
+    for (const side of ['a', 'b'] as const satisfies readonly TraceSide[]) {
+      run[side].steps.forEach(({ step, before, result }, index) => {
+        const canaries = run.model.canaries(before);
+        for (const leaf of stringLeaves(result.observation)) {
+          for (const hit of findCanaries(leaf.text, canaries)) {
+            if (maySee.call(run.model.policy, { world: before, step, canary: hit.canary })) continue;
+            const violation: Violation = {
+              oracle: 'no-canary-leak',
+              key: `${step.action}:${hit.canary.field}`,
+              message:
+                `${step.actor} saw ${hit.canary.field} "${hit.canary.value}" of ${hit.canary.owner} ` +
+                `in field "${leaf.path}" after "${step.action}"`,
+              side,
+              step: index,
+              field: leaf.path,
+              details: { value: hit.canary.value, owner: hit.canary.owner, canaryField: hit.canary.field },
+            };
+            if (result.flaws && result.flaws.length > 0) violation.flaws = [...result.flaws].sort();
+            out.push(violation);
+          }
+        }
+      });
+    }
+    return out;
+  },
+};
