@@ -40,8 +40,8 @@ export function identityCanaries(identity: Identity, owner: string): Canary[] {
  * into every pattern, and scans run over many canaries.
  */
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
-/** What may separate digit groups: space, no-break spaces, hyphen, dot, brackets, or &nbsp;. */
-const DIGIT_SEP = '(?:[ \\u00a0\\u202f.()\\-]|&nbsp;|&#160;){0,3}';
+/** What may separate digit groups: any run of spaces, no-break spaces, hyphens, dots, brackets or &nbsp;. A loop, not {0,n}: bounded repeats are unrolled and made phone patterns cost milliseconds to compile. */
+const DIGIT_SEP = '(?:[ \\u00a0\\u202f.()\\-]|&nbsp;|&#160;)*';
 const APOSTROPHE = "(?:['\\u2018\\u2019\\u02bc`]|&#0*39;|&#x0*27;|&apos;|&rsquo;|&lsquo;|&#8217;)";
 const SPACE = '(?:\\s|&nbsp;|&#160;)+';
 const HYPHEN = '(?:[\\-\\u2010\\u2011]|&#8209;)';

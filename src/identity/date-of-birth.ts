@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.UTC(1920, 0, 1);

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 /** Domains that can never deliver mail to a real person (RFC 2606 / RFC 6761 reserved names). */
 const DOMAINS: readonly string[] = ['example.org', 'example.com', 'example.net', 'nhs-mail.test', 'gp-practice.test'];

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { BookfuzzError } from '../errors.js';
 import { dateOfBirthArb } from './date-of-birth.js';
 import { emailArb } from './email.js';

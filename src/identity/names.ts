@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 /**
  * Given names from many languages and scripts, with diacritics, apostrophes, hyphens and

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 /*
  * New Zealand National Health Index (NHI) numbers. What was looked up (Te Whatu Ora pages

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 /** First nine digits of the NHS test range: 999 000 000x – 999 999 999x are never issued to patients. */
 const TEST_FIRST9_MIN = 999_000_000;

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 /*
  * Ofcom "numbers for drama": telephone numbers Ofcom keeps unallocated for use in TV, radio and

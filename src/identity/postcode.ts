@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 /*
  * UK postcode shapes (outward code, space, inward code) with the usual letter rules:

@@ -1,0 +1,90 @@
+import * as fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isTestNhsNumber } from '../identity/nhs-number.js';
+import { loadModel } from '../model/load-model.js';
+import type { Model } from '../model/model.js';
+import { oracles } from '../oracles/index.js';
+import { twinCaseArbitrary } from '../world/twin-case.js';
+import { checkModel, searchOnce } from './check.js';
+import { dedupKey } from './finding.js';
+import { replayFinding } from './replay.js';
+
+let model: Model;
+beforeAll(async () => {
+  model = await loadModel('nhs-covid-booking');
+});
+
+describe('check nhs-covid-booking', () => {
+  it.each(Array.from({ length: 20 }, (_, i) => i + 1))(
+    'finds status-dependent-screen with indistinguishable, minimal, for seed %i',
+    (seed) => {
+      const run = checkModel(model, oracles, { variant: 'vulnerable', seed, oracles: ['indistinguishable'] });
+      const finding = run.findings.find((f) => f.flaw === 'status-dependent-screen');
+      expect(finding, `no finding for seed ${seed}`).toBeDefined();
+      if (!finding) return;
+      expect(finding.oracle).toBe('indistinguishable');
+      expect(finding.steps.map((s) => [s.actor, s.action])).toEqual([
+        ['visitor', 'open-service'],
+        ['visitor', 'submit-identity'],
+      ]);
+      expect(finding.firstDifference).toMatchObject({ step: 2, field: 'screen' });
+      // The twin worlds differ in the victim's dose count and in nothing else.
+      expect(finding.worlds.differences).toHaveLength(1);
+      expect(finding.worlds.differences[0]?.path).toMatch(/^patients\[\d+\]\.doses$/);
+      // What the visitor typed is masked in observations, and shown in the step.
+      expect(JSON.stringify(finding.observations)).not.toMatch(/999\d{7}/);
+    },
+  );
+
+  it('reports nothing on the fixed variant over 2,000 runs', () => {
+    const run = checkModel(model, oracles, { variant: 'fixed', seed: 7, runs: 2000 });
+    expect(run.findings).toEqual([]);
+    expect(run.status).toBe('passed');
+    expect(run.oracles).toContain('indistinguishable');
+    expect(run.stats.cases).toBeGreaterThanOrEqual(2000 * run.oracles.length);
+  });
+
+  it('is reproducible: the same seed gives the same findings', () => {
+    const one = checkModel(model, oracles, { seed: 11, oracles: ['indistinguishable'] });
+    const two = checkModel(model, oracles, { seed: 11, oracles: ['indistinguishable'] });
+    expect(two.findings.map((f) => f.id)).toEqual(one.findings.map((f) => f.id));
+  });
+
+  it('replays a finding from its seed and path with fast-check', () => {
+    const run = checkModel(model, oracles, { seed: 3, oracles: ['indistinguishable'] });
+    const finding = run.findings[0];
+    expect(finding).toBeDefined();
+    if (!finding) return;
+    const oracle = oracles.find((o) => o.id === finding.oracle);
+    if (!oracle) throw new Error('oracle missing');
+    const again = searchOnce(model, oracle, twinCaseArbitrary(model), new Set(finding.flaws), {
+      seed: finding.seed,
+      runs: run.runs,
+      excluded: new Set(finding.excluded),
+      path: finding.path,
+    });
+    expect(again?.kase).toEqual(finding.counterexample);
+    expect(again && dedupKey(again.violation)).toContain('status-dependent-screen');
+  });
+
+  it('replays a saved counterexample: still failing on vulnerable, fixed on the fixed variant', () => {
+    const run = checkModel(model, oracles, { seed: 5, oracles: ['indistinguishable'] });
+    const finding = JSON.parse(JSON.stringify(run.findings[0]));
+    expect(replayFinding(model, oracles, finding).status).toBe('still-failing');
+    expect(replayFinding(model, oracles, finding, { variant: 'fixed' }).status).toBe('fixed');
+    expect(replayFinding(model, oracles, finding, { flaws: ['second-dose-unverified'] }).status).toBe('fixed');
+  });
+
+  it('generates only test-range identities, unique within a world', () => {
+    fc.assert(
+      fc.property(model.world, (world) => {
+        const canaries = model.canaries(world);
+        const numbers = canaries.filter((c) => c.field === 'nhsNumber').map((c) => c.value);
+        expect(numbers.every(isTestNhsNumber)).toBe(true);
+        const values = canaries.map((c) => c.value);
+        expect(new Set(values).size).toBe(values.length);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+});
