@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../engine/finding.js';
+import type { RunDocument } from '../engine/run-document.js';
+import { renderJson, renderJsonReport } from './json.js';
+import { hostileDocument, testDocuments, type TestDocuments } from './test-documents.js';
+
+interface ObjectSchema {
+  $id: string;
+  $defs: Record<string, { properties: Record<string, unknown>; required: string[] }>;
+}
+const schema = JSON.parse(readFileSync(new URL('./run-document.schema.json', import.meta.url), 'utf8')) as ObjectSchema;
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const validate = ajv.compile(schema);
+const validateRuns = ajv.getSchema(`${schema.$id}#/$defs/runs`);
+
+const problems = (value: unknown): string => (validate(value) ? '' : ajv.errorsText(validate.errors));
+
+let docs: TestDocuments;
+beforeAll(async () => {
+  docs = await testDocuments();
+}, 120_000);
+
+describe('renderJson', () => {
+  it('prints the document as pretty JSON ending in a newline, as --json does', () => {
+    const text = renderJson(docs.vulnerable);
+    expect(text).toBe(`${JSON.stringify(docs.vulnerable, null, 2)}\n`);
+    expect(JSON.parse(text)).toEqual(docs.vulnerable);
+  });
+
+  it('gives documents that validate against run-document.schema.json, with and without findings', () => {
+    expect(docs.vulnerable.findings.length).toBeGreaterThan(0);
+    expect(docs.fixed.findings).toHaveLength(0);
+    for (const document of [docs.vulnerable, docs.fixed, hostileDocument(docs.vulnerable)]) {
+      expect(problems(JSON.parse(renderJson(document)))).toBe('');
+    }
+    const saved = structuredClone(docs.vulnerable);
+    for (const finding of saved.findings) finding.replay = `bookfuzz replay corpora/${finding.model}/${finding.oracle}-${finding.id}.json`;
+    expect(problems(saved)).toBe('');
+  });
+
+  it('rejects broken documents', () => {
+    const broken = (change: (d: Record<string, unknown>, f: Record<string, unknown>) => void): unknown => {
+      const d = structuredClone(docs.vulnerable) as unknown as Record<string, unknown>;
+      const f = (d['findings'] as Record<string, unknown>[])[0] ?? {};
+      change(d, f);
+      return d;
+    };
+    expect(validate(broken((d) => delete d['findings']))).toBe(false);
+    expect(ajv.errorsText(validate.errors)).toContain('findings');
+    expect(validate(broken((d) => (d['version'] = 2)))).toBe(false);
+    expect(validate(broken((d) => (d['status'] = 'ok')))).toBe(false);
+    expect(validate(broken((d) => (d['extra'] = true)))).toBe(false);
+    expect(validate(broken((_, f) => (f['severity'] = 'critical')))).toBe(false);
+    expect(validate(broken((_, f) => delete f['counterexample']))).toBe(false);
+    expect(validate(broken((_, f) => (f['firstDifference'] = { step: 0, field: 'screen' })))).toBe(false);
+    expect(validate(broken((_, f) => (f['steps'] = [{ actor: 'visitor', action: 'x', input: {}, typed: { n: 1 } }])))).toBe(false);
+  });
+
+  it('renders several runs as { version: 1, tool, runs } and one run as the document itself', () => {
+    expect(renderJsonReport([docs.fixed])).toBe(renderJson(docs.fixed));
+    const both = JSON.parse(renderJsonReport([docs.vulnerable, docs.fixed])) as { version: number; runs: RunDocument[] };
+    expect(both.version).toBe(1);
+    expect(both.runs).toHaveLength(2);
+    expect(validateRuns?.(both)).toBe(true);
+    expect(validateRuns?.(JSON.parse(renderJsonReport([])))).toBe(true);
+    expect(validate(both)).toBe(false);
+  });
+});
+
+// The schema follows the TypeScript types: these records fail to compile when a field of
+// RunDocument or Finding is added, removed or changes between optional and required, and the
+// test fails when the schema does not say the same.
+type Presence<T> = { [K in keyof T]-?: object extends Pick<T, K> ? 'optional' : 'required' };
+const runDocumentFields: Presence<RunDocument> = {
+  version: 'required',
+  tool: 'required',
+  mode: 'required',
+  model: 'required',
+  modelFile: 'optional',
+  variant: 'required',
+  flaws: 'required',
+  oracles: 'required',
+  runs: 'required',
+  seed: 'required',
+  status: 'required',
+  stats: 'required',
+  findings: 'required',
+};
+const findingFields: Presence<Finding> = {
+  id: 'required',
+  model: 'required',
+  variant: 'required',
+  flaws: 'required',
+  oracle: 'required',
+  severity: 'required',
+  flaw: 'optional',
+  message: 'required',
+  secret: 'required',
+  steps: 'required',
+  observations: 'required',
+  firstDifference: 'required',
+  worlds: 'required',
+  seed: 'required',
+  path: 'required',
+  excluded: 'required',
+  counterexample: 'required',
+  replay: 'optional',
+};
+
+describe('run-document.schema.json', () => {
+  it.each([
+    ['runDocument', runDocumentFields],
+    ['finding', findingFields],
+  ] as const)('names exactly the fields of the %s type, required exactly when the type requires them', (name, fields) => {
+    const def = schema.$defs[name];
+    expect(Object.keys(def?.properties ?? {}).sort()).toEqual(Object.keys(fields).sort());
+    const required = Object.entries(fields).filter(([, presence]) => presence === 'required').map(([key]) => key);
+    expect([...(def?.required ?? [])].sort()).toEqual(required.sort());
+  });
+});
