@@ -7,6 +7,7 @@ import { checkModel, type CheckOptions } from './engine/check.js';
 import type { RunDocument } from './engine/run-document.js';
 import type { Model } from './model/model.js';
 import { oracles } from './oracles/index.js';
+import { loadModel } from './model/load-model.js';
 
 export { fc };
 export { BookfuzzError, isBookfuzzError, type ErrorCode } from './errors.js';
@@ -40,14 +41,15 @@ export type { CheckOptions } from './engine/check.js';
 
 /**
  * Check a model in process (model mode, no network) with every oracle that applies to it, and
- * return the run document — the same one `bookfuzz check --json` prints.
+ * resolve to the run document — the same one `bookfuzz check --json` prints. The model is a
+ * loaded model, a shipped model's name, or a path to a model file or folder.
  *
  * @example
- * import { check, loadModel } from 'bookfuzz';
- * const model = await loadModel('nhs-covid-booking');
- * const run = check(model, { variant: 'fixed', runs: 500, seed: 1 });
+ * import { check } from 'bookfuzz';
+ * const run = await check('nhs-covid-booking', { variant: 'fixed', runs: 500, seed: 1 });
  * if (run.findings.length > 0) console.log(run.findings[0].message);
  */
-export function check(model: Model, options: CheckOptions = {}): RunDocument {
-  return checkModel(model, oracles, options);
+export async function check(model: Model | string, options: CheckOptions = {}): Promise<RunDocument> {
+  const loaded = typeof model === 'string' ? await loadModel(model) : model;
+  return checkModel(loaded, oracles, options);
 }

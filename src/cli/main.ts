@@ -4,6 +4,7 @@ import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import { checkCommand } from './commands/check.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
+import { parseReportFormats } from '../report/write-reports.js';
 import { commaList, exitCode, processIo, type Io } from './io.js';
 
 /**
@@ -40,7 +41,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the run document as JSON' })
-          .option('corpus', { type: 'string', default: 'corpora', describe: 'folder where findings are saved' }),
+          .option('corpus', { type: 'string', default: 'corpora', describe: 'folder where findings are saved' })
+          .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
+          .option('out', { type: 'string', default: 'bookfuzz-report', describe: 'folder for --report files' }),
       async (a) => {
         code = await checkCommand(io, {
           model: a.model,
@@ -51,6 +54,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           oracles: commaList(a.oracles),
           json: a.json,
           corpus: a.corpus,
+          reports: a.report === undefined ? undefined : parseReportFormats(a.report),
+          out: a.out,
         });
       },
     )

@@ -17,8 +17,8 @@ beforeAll(async () => {
 describe('check nhs-covid-booking', () => {
   it.each(Array.from({ length: 20 }, (_, i) => i + 1))(
     'finds status-dependent-screen with indistinguishable, minimal, for seed %i',
-    (seed) => {
-      const run = checkModel(model, oracles, { variant: 'vulnerable', seed, oracles: ['indistinguishable'] });
+    async (seed) => {
+      const run = await checkModel(model, oracles, { variant: 'vulnerable', seed, oracles: ['indistinguishable'] });
       const finding = run.findings.find((f) => f.flaw === 'status-dependent-screen');
       expect(finding, `no finding for seed ${seed}`).toBeDefined();
       if (!finding) return;
@@ -36,28 +36,28 @@ describe('check nhs-covid-booking', () => {
     },
   );
 
-  it('reports nothing on the fixed variant over 2,000 runs', () => {
-    const run = checkModel(model, oracles, { variant: 'fixed', seed: 7, runs: 2000 });
+  it('reports nothing on the fixed variant over 2,000 runs', async () => {
+    const run = await checkModel(model, oracles, { variant: 'fixed', seed: 7, runs: 2000 });
     expect(run.findings).toEqual([]);
     expect(run.status).toBe('passed');
     expect(run.oracles).toContain('indistinguishable');
     expect(run.stats.cases).toBeGreaterThanOrEqual(2000 * run.oracles.length);
   });
 
-  it('is reproducible: the same seed gives the same findings', () => {
-    const one = checkModel(model, oracles, { seed: 11, oracles: ['indistinguishable'] });
-    const two = checkModel(model, oracles, { seed: 11, oracles: ['indistinguishable'] });
+  it('is reproducible: the same seed gives the same findings', async () => {
+    const one = await checkModel(model, oracles, { seed: 11, oracles: ['indistinguishable'] });
+    const two = await checkModel(model, oracles, { seed: 11, oracles: ['indistinguishable'] });
     expect(two.findings.map((f) => f.id)).toEqual(one.findings.map((f) => f.id));
   });
 
-  it('replays a finding from its seed and path with fast-check', () => {
-    const run = checkModel(model, oracles, { seed: 3, oracles: ['indistinguishable'] });
+  it('replays a finding from its seed and path with fast-check', async () => {
+    const run = await checkModel(model, oracles, { seed: 3, oracles: ['indistinguishable'] });
     const finding = run.findings[0];
     expect(finding).toBeDefined();
     if (!finding) return;
     const oracle = oracles.find((o) => o.id === finding.oracle);
     if (!oracle) throw new Error('oracle missing');
-    const again = searchOnce(model, oracle, twinCaseArbitrary(model), new Set(finding.flaws), {
+    const again = await searchOnce(model, oracle, twinCaseArbitrary(model), new Set(finding.flaws), {
       seed: finding.seed,
       runs: run.runs,
       excluded: new Set(finding.excluded),
@@ -67,15 +67,15 @@ describe('check nhs-covid-booking', () => {
     expect(again && dedupKey(again.violation)).toContain('status-dependent-screen');
   });
 
-  it('replays a saved counterexample: still failing on vulnerable, fixed on the fixed variant', () => {
-    const run = checkModel(model, oracles, { seed: 5, oracles: ['indistinguishable'] });
+  it('replays a saved counterexample: still failing on vulnerable, fixed on the fixed variant', async () => {
+    const run = await checkModel(model, oracles, { seed: 5, oracles: ['indistinguishable'] });
     const finding = JSON.parse(JSON.stringify(run.findings[0]));
     expect(replayFinding(model, oracles, finding).status).toBe('still-failing');
     expect(replayFinding(model, oracles, finding, { variant: 'fixed' }).status).toBe('fixed');
     expect(replayFinding(model, oracles, finding, { flaws: ['second-dose-unverified'] }).status).toBe('fixed');
   });
 
-  it('generates only test-range identities, unique within a world', () => {
+  it('generates only test-range identities, unique within a world', async () => {
     fc.assert(
       fc.property(model.world, (world) => {
         const canaries = model.canaries(world);

@@ -20,6 +20,8 @@ export interface CheckOptions extends FlawChoice {
   /** Distinct findings to look for per oracle before moving on (default 8). */
   maxFindingsPerOracle?: number;
   onEvent?: EngineListener;
+  /** Stops the run early (Ctrl-C): what was found so far is kept and the status is `interrupted`. */
+  signal?: AbortSignal;
 }
 
 export const defaultRuns = 1000;
@@ -28,11 +30,11 @@ export const defaultRuns = 1000;
  * Check a model in process: for every oracle, generate twin cases, run them through the
  * simulator, shrink any failure to a minimal counterexample, and collect distinct findings.
  */
-export function checkModel(
+export async function checkModel(
   model: Model,
   availableOracles: readonly Oracle[],
   options: CheckOptions = {},
-): RunDocument {
+): Promise<RunDocument> {
   const started = performance.now();
   const { variant, flaws } = resolveFlaws(model, options);
   const flawSet = new Set(flaws);
@@ -46,13 +48,16 @@ export function checkModel(
   const findings: Finding[] = [];
   const arbitrary = twinCaseArbitrary(model);
   for (const oracle of selected) {
+    if (options.signal?.aborted) break;
     const excluded = new Set<string>();
     for (let attempt = 0; attempt < (options.maxFindingsPerOracle ?? 8); attempt++) {
+      if (options.signal?.aborted) break;
       const oracleSeed = deriveSeed(seed, `${oracle.id}#${attempt}`);
-      const found = searchOnce(model, oracle, arbitrary, flawSet, {
+      const found = await searchOnce(model, oracle, arbitrary, flawSet, {
         seed: oracleSeed,
         runs,
         excluded,
+        signal: options.signal,
         onCase: (steps) => {
           stats.cases++;
           stats.steps += steps;
@@ -88,7 +93,7 @@ export function checkModel(
     oracles: selected.map((o) => o.id),
     runs,
     seed,
-    status: findings.length > 0 ? 'failed' : 'passed',
+    status: options.signal?.aborted ? 'interrupted' : findings.length > 0 ? 'failed' : 'passed',
     stats: { ...stats, durationMs: Math.round(performance.now() - started) },
     findings,
   };
@@ -103,7 +108,11 @@ interface SearchOptions {
   excluded: ReadonlySet<string>;
   path?: string;
   onCase?: (steps: number) => void;
+  signal?: AbortSignal | undefined;
 }
+
+/** How many cases run between two turns of the event loop (so Ctrl-C is heard). */
+const casesPerTurn = 64;
 
 interface Found {
   kase: TwinCase;
@@ -113,20 +122,27 @@ interface Found {
 }
 
 /** One fast-check search for a violation of `oracle` not yet in `excluded`; shrunk when found. */
-export function searchOnce(
+export async function searchOnce(
   model: Model,
   oracle: Oracle,
   arbitrary: fc.Arbitrary<TwinCase>,
   flaws: ReadonlySet<string>,
   options: SearchOptions,
-): Found | null {
+): Promise<Found | null> {
   const fresh = (kase: TwinCase) => {
     const run = runTwin(model, kase, flaws);
     const violations = oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v)));
     return { run, violations };
   };
   let thrown: unknown;
-  const property = fc.property(arbitrary, (kase) => {
+  let sinceTurn = 0;
+  const property = fc.asyncProperty(arbitrary, async (kase) => {
+    if (++sinceTurn >= casesPerTurn) {
+      sinceTurn = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Once interrupted, every remaining case passes at once and shrinking stops where it is.
+    if (options.signal?.aborted) return true;
     options.onCase?.(kase.steps.length);
     try {
       return fresh(kase).violations.length === 0;
@@ -137,7 +153,7 @@ export function searchOnce(
   });
   const parameters: fc.Parameters<[TwinCase]> = { seed: options.seed, numRuns: options.runs };
   if (options.path !== undefined) parameters.path = options.path;
-  const details = fc.check(property, parameters);
+  const details = await fc.check(property, parameters);
   if (!details.failed) return null;
   if (thrown !== undefined) {
     if (isBookfuzzError(thrown)) throw thrown;

@@ -40,7 +40,11 @@ export function identityCanaries(identity: Identity, owner: string): Canary[] {
  * into every pattern, and scans run over many canaries.
  */
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
-/** What may separate digit groups: any run of spaces, no-break spaces, hyphens, dots, brackets or &nbsp;. A loop, not {0,n}: bounded repeats are unrolled and made phone patterns cost milliseconds to compile. */
+/**
+ * What may separate digit groups: any run of spaces, no-break spaces, hyphens, dots, brackets
+ * or &nbsp;. A `*` loop, not `{0,n}`: bounded repeats get unrolled and made each phone pattern
+ * cost milliseconds to compile.
+ */
 const DIGIT_SEP = '(?:[ \\u00a0\\u202f.()\\-]|&nbsp;|&#160;)*';
 const APOSTROPHE = "(?:['\\u2018\\u2019\\u02bc`]|&#0*39;|&#x0*27;|&apos;|&rsquo;|&lsquo;|&#8217;)";
 const SPACE = '(?:\\s|&nbsp;|&#160;)+';
@@ -70,39 +74,80 @@ function textPattern(value: string): string {
 
 /** An NHS number as ten digits, optionally grouped 3-3-4. */
 function nhsPattern(digits: string): string {
-  return `(?<![0-9])${digits.slice(0, 3)}${DIGIT_SEP}${digits.slice(3, 6)}${DIGIT_SEP}${digits.slice(6)}(?![0-9])`;
+  return `${digits.slice(0, 3)}${DIGIT_SEP}${digits.slice(3, 6)}${DIGIT_SEP}${digits.slice(6)}`;
 }
 
 /** A UK phone number with any grouping, with or without its spaces, nationally or with +44 / 0044 / +44 (0). */
 function phonePattern(national: string): string {
   const rest = [...national.slice(1)].join(DIGIT_SEP);
   const trunk = `(?:\\(?0|(?:\\+|00)44${DIGIT_SEP}(?:\\(0\\)${DIGIT_SEP})?)`;
-  return `(?<![0-9+])${trunk}${DIGIT_SEP}${rest}(?![0-9])`;
+  return `${trunk}${DIGIT_SEP}${rest}`;
 }
 
-function emailPattern(email: string): string {
-  return `(?<![A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-])${[...email].map(escapeChar).join('')}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`;
-}
+/**
+ * What must not touch a match for it to count: digits around a number, address characters
+ * around an email, letters, marks or digits of any script around a name. Checked in code rather
+ * than with look-behind in the patterns: a pattern that starts with a look-behind is tried at
+ * every offset of the text, one that starts with a literal is found by a fast scan.
+ */
+type Boundary = 'digits' | 'phone' | 'email' | 'word';
 
-/** A compiled canary: its pattern, and whether a match must also stand on Unicode word boundaries. */
+/** A compiled canary: its pattern and its boundary rule. */
 interface Matcher {
   pattern: RegExp;
-  wordBounded: boolean;
+  boundary: Boundary;
+}
+
+const EMAIL_LOCAL_CHAR = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]$/;
+
+function standsAlone(text: string, start: number, end: number, boundary: Boundary): boolean {
+  const before = codePointBefore(text, start);
+  const after = codePointFrom(text, end);
+  switch (boundary) {
+    case 'digits':
+      return !/^[0-9]$/.test(before) && !/^[0-9]$/.test(after);
+    case 'phone':
+      return !/^[0-9+]$/.test(before) && !/^[0-9]$/.test(after);
+    case 'email':
+      return !EMAIL_LOCAL_CHAR.test(before) && !/^[A-Za-z0-9-]$/.test(after) && !/^\.[A-Za-z0-9]/.test(text.slice(end, end + 2));
+    case 'word':
+      return !WORD_CHAR.test(before) && !WORD_CHAR.test(after);
+  }
+}
+
+/**
+ * Compiled matchers by field and value. Oracles scan every string of every response against
+ * every canary of a world, so the same canaries come back thousands of times in a run; building
+ * a pattern costs far more than running it. A cache is invisible to callers (results depend only
+ * on the arguments), and is emptied when it grows past a bound.
+ */
+const matcherCache = new Map<string, Matcher | null>();
+const MATCHER_CACHE_LIMIT = 10_000;
+
+function cachedMatcherFor(canary: Canary): Matcher | null {
+  const key = `${canary.field}\u0000${canary.value}`;
+  let matcher = matcherCache.get(key);
+  if (matcher === undefined) {
+    if (matcherCache.size >= MATCHER_CACHE_LIMIT) matcherCache.clear();
+    matcher = matcherFor(canary);
+    matcherCache.set(key, matcher);
+  }
+  return matcher;
 }
 
 function matcherFor(canary: Canary): Matcher | null {
   const value = canary.value.trim();
   if (value === '') return null;
   const digits = value.replace(/[\s-]/g, '');
-  let source: string;
-  if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(digits)) source = nhsPattern(digits);
-  else if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(digits.replace(/[()]/g, ''))) {
-    const compact = digits.replace(/[()]/g, '');
-    source = phonePattern(compact.startsWith('+44') ? `0${compact.slice(3)}` : compact);
-  } else if (value.includes('@')) source = emailPattern(value);
-  else if (/^[0-9]+$/.test(value)) source = `(?<![0-9])${value}(?![0-9])`;
-  else return { pattern: new RegExp(textPattern(value), 'giu'), wordBounded: true };
-  return { pattern: new RegExp(source, 'giu'), wordBounded: false };
+  const compact = digits.replace(/[()]/g, '');
+  const compile = (source: string, boundary: Boundary): Matcher => ({ pattern: new RegExp(source, 'giu'), boundary });
+  if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(digits)) return compile(nhsPattern(digits), 'digits');
+  if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(compact)) {
+    return compile(phonePattern(compact.startsWith('+44') ? `0${compact.slice(3)}` : compact), 'phone');
+  }
+  if (value.includes('@')) return compile([...value].map(escapeChar).join(''), 'email');
+  if (/^[0-9]+$/.test(value)) return compile(value, 'digits');
+  return compile(textPattern(value), 'word');
 }
 
 /** The code point that ends just before UTF-16 offset `i` ('' at the start). */
@@ -122,14 +167,14 @@ function codePointFrom(text: string, i: number): string {
   return cp === undefined ? '' : String.fromCodePoint(cp);
 }
 
-/** Start offsets of every match; for word-bounded matchers, a match touching a word character on either side is skipped. */
-function matchIndexes(text: string, { pattern, wordBounded }: Matcher): number[] {
+/** Start offsets of every match that stands alone by its boundary rule. */
+function matchIndexes(text: string, { pattern, boundary }: Matcher): number[] {
   const indexes: number[] = [];
+  pattern.lastIndex = 0; // patterns are shared through the cache; a scan always runs to the end
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const start = match.index;
     const end = start + match[0].length;
-    const bounded = !WORD_CHAR.test(codePointBefore(text, start)) && !WORD_CHAR.test(codePointFrom(text, end));
-    if (!wordBounded || bounded) {
+    if (standsAlone(text, start, end, boundary)) {
       indexes.push(start);
       pattern.lastIndex = Math.max(end, start + 1);
     } else {
@@ -157,7 +202,7 @@ function matchIndexes(text: string, { pattern, wordBounded }: Matcher): number[]
 export function findCanaries(text: string, canaries: readonly Canary[]): CanaryHit[] {
   const hits: { hit: CanaryHit; order: number }[] = [];
   canaries.forEach((canary, order) => {
-    const matcher = matcherFor(canary);
+    const matcher = cachedMatcherFor(canary);
     if (matcher === null) return;
     for (const index of matchIndexes(text, matcher)) hits.push({ hit: { canary, index }, order });
   });

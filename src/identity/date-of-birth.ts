@@ -10,7 +10,7 @@ const LAST_DAY = Date.UTC(2020, 11, 31);
  * included, and values shrink toward 1920-01-01.
  *
  * @example
- * fc.sample(dateOfBirthArb(), { seed: 42, numRuns: 1 }) // → e.g. ['1987-03-14']
+ * fc.sample(dateOfBirthArb(), { seed: 42, numRuns: 1 }) // → ['2020-12-24']
  */
 export function dateOfBirthArb(): fc.Arbitrary<string> {
   return fc

@@ -63,7 +63,7 @@ export function identityArb(): fc.Arbitrary<Identity> {
  * local part, a syllable inserted into the family name). Shrinking works as for `fc.array`.
  *
  * @example
- * fc.sample(identitiesArb({ minLength: 2, maxLength: 5 }), { seed: 42, numRuns: 1 })[0]?.length // → 2…5
+ * fc.sample(identitiesArb({ minLength: 2, maxLength: 5 }), { seed: 42, numRuns: 1 })[0]?.length // → 2 (always 2…5)
  */
 export function identitiesArb(opts: { minLength?: number; maxLength: number }): fc.Arbitrary<Identity[]> {
   const minLength = opts.minLength ?? 0;

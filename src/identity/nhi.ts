@@ -138,12 +138,12 @@ export function nextTestNhi(value: string): string {
 
 /**
  * Valid NHIs from the test range (starting with Z) only, upper case. With a format, only that
- * format; without, both (shrinking toward the old format). Built from an integer index over the
+ * format; without, both (`fc.oneof`, old format first). Built from an integer index over the
  * Z range, so values shrink toward ZAA000…; old-format heads with no check digit move forward to
  * the next head that has one.
  *
  * @example
- * fc.sample(nhiArb('new'), { seed: 42, numRuns: 1 }) // → e.g. ['ZQK62WF']
+ * fc.sample(nhiArb('new'), { seed: 42, numRuns: 1 }) // → ['ZZZ99FX']
  */
 export function nhiArb(format?: 'old' | 'new'): fc.Arbitrary<string> {
   const oldArb = fc.integer({ min: 0, max: OLD_TEST_SPACE - 1 }).map((i) => testNhiAt('old', i));

@@ -110,7 +110,7 @@ export function nextDramaPhoneNumber(value: string): string {
  * "07700 900000".
  *
  * @example
- * fc.sample(phoneArb(), { seed: 42, numRuns: 1 }) // → e.g. ['0161 496 0718']
+ * fc.sample(phoneArb(), { seed: 42, numRuns: 1 }) // → ['03069 990498']
  */
 export function phoneArb(): fc.Arbitrary<string> {
   return fc

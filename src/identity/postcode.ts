@@ -67,7 +67,7 @@ export function nextPostcode(value: string): string {
  * many do not exist.
  *
  * @example
- * fc.sample(postcodeArb(), { seed: 42, numRuns: 1 }) // → e.g. ['KT7B 4PX']
+ * fc.sample(postcodeArb(), { seed: 42, numRuns: 1 }) // → ['ME6V 0RS']
  */
 export function postcodeArb(): fc.Arbitrary<string> {
   const pick = (alphabet: string) => fc.integer({ min: 0, max: alphabet.length - 1 }).map((i) => alphabet[i] ?? '');

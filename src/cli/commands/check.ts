@@ -4,6 +4,8 @@ import { saveFinding } from '../../engine/corpus.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
+import { writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { toolVersion } from '../version.js';
 import { exitCode, type Io } from '../io.js';
 
 export interface CheckArgs {
@@ -15,13 +17,15 @@ export interface CheckArgs {
   oracles?: string[] | undefined;
   json: boolean;
   corpus: string;
+  reports?: ReportFormat[] | undefined;
+  out?: string | undefined;
 }
 
 /** `bookfuzz check <model>`: model mode, in process, no network. */
 export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
   const model = await loadModel(args.model, io.cwd);
   const style = consoleStyle(io.stdout, io.env);
-  const document = checkModel(model, oracles, {
+  const document = await checkModel(model, oracles, {
     variant: args.variant,
     flaws: args.flaws,
     runs: args.runs,
@@ -39,5 +43,9 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
   });
   if (args.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   else io.stdout.write(`${renderSummary(document, style)}\n`);
+  if (args.reports && args.reports.length > 0) {
+    const paths = writeReports([document], args.reports, args.out ?? 'bookfuzz-report', { cwd: io.cwd, toolVersion });
+    if (!args.json) io.stdout.write(`reports: ${paths.map((p) => relative(io.cwd, p) || p).join(', ')}\n`);
+  }
   return document.findings.length > 0 ? exitCode.findings : exitCode.clean;
 }
