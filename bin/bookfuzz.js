@@ -5,4 +5,9 @@ import { hideBin } from 'yargs/helpers';
 
 register();
 const { runCli } = await import('../src/cli/main.ts');
-process.exitCode = await runCli(hideBin(process.argv));
+try {
+  process.exitCode = await runCli(hideBin(process.argv));
+} catch (error) {
+  process.stderr.write(`bookfuzz: internal error (a bug, please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 3;
+}

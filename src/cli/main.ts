@@ -5,6 +5,7 @@ import { checkCommand } from './commands/check.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
 import { parseReportFormats } from '../report/write-reports.js';
+import { loadConfig } from './config.js';
 import { commaList, exitCode, processIo, type Io } from './io.js';
 
 /**
@@ -30,33 +31,40 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       },
     )
     .command(
-      'check <model>',
+      'check [model]',
       'check a model in process (model mode, no network)',
       (y) =>
         y
-          .positional('model', { type: 'string', demandOption: true, describe: 'model name or path' })
+          .positional('model', { type: 'string', describe: 'model name or path (default: "models" of the config file)' })
           .option('variant', { type: 'string', describe: 'named variant: vulnerable, fixed, ...' })
           .option('flaws', { type: 'string', describe: 'comma-separated flaws to switch on (instead of --variant)' })
           .option('runs', { type: 'number', describe: 'generated cases per oracle (default 1000)' })
           .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the run document as JSON' })
-          .option('corpus', { type: 'string', default: 'corpora', describe: 'folder where findings are saved' })
+          .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
-          .option('out', { type: 'string', default: 'bookfuzz-report', describe: 'folder for --report files' }),
+          .option('out', { type: 'string', describe: 'folder for --report files (default bookfuzz-report)' })
+          .option('config', { type: 'string', describe: 'configuration file (default bookfuzz.config.json or .ts)' }),
       async (a) => {
-        code = await checkCommand(io, {
-          model: a.model,
-          variant: a.variant,
-          flaws: commaList(a.flaws),
-          runs: positiveInteger(a.runs, '--runs'),
-          seed: integer(a.seed, '--seed'),
-          oracles: commaList(a.oracles),
-          json: a.json,
-          corpus: a.corpus,
-          reports: a.report === undefined ? undefined : parseReportFormats(a.report),
-          out: a.out,
-        });
+        const { config } = await loadConfig(io.cwd, a.config);
+        const flaws = commaList(a.flaws) ?? (a.variant === undefined ? config.flaws : undefined);
+        const report = a.report ?? config.report?.join(',');
+        code = await withInterrupt(io, (signal) =>
+          checkCommand(io, {
+            models: a.model !== undefined ? [a.model] : (config.models ?? []),
+            variant: a.variant ?? (flaws === undefined ? config.variant : undefined),
+            flaws,
+            runs: positiveInteger(a.runs ?? config.runs, '--runs'),
+            seed: integer(a.seed ?? config.seed, '--seed'),
+            oracles: commaList(a.oracles) ?? config.oracles,
+            json: a.json,
+            corpus: a.corpus ?? config.corpus ?? 'corpora',
+            reports: report === undefined ? undefined : parseReportFormats(report),
+            out: a.out ?? config.out ?? 'bookfuzz-report',
+            signal,
+          }),
+        );
       },
     )
     .command(
@@ -84,6 +92,25 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       return exitCode.error;
     }
     throw error;
+  }
+}
+
+/**
+ * Run a command with Ctrl-C wired to an AbortSignal: the first SIGINT stops the run cleanly
+ * (findings so far are saved, reports written, exit 130); a second one ends the process.
+ */
+async function withInterrupt(io: Io, command: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(exitCode.interrupted);
+    io.stderr.write('\nbookfuzz: interrupted, finishing what ran (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    return await command(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
   }
 }
 

@@ -141,8 +141,8 @@ export async function searchOnce(
       sinceTurn = 0;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    // Once interrupted, every remaining case passes at once and shrinking stops where it is.
-    if (options.signal?.aborted) return true;
+    // Interrupted: tell fast-check to stop now (this also ends shrinking where it is).
+    if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
     options.onCase?.(kase.steps.length);
     try {
       return fresh(kase).violations.length === 0;

@@ -1,15 +1,18 @@
 import { relative } from 'node:path';
 import { checkModel } from '../../engine/check.js';
 import { saveFinding } from '../../engine/corpus.js';
+import type { RunDocument } from '../../engine/run-document.js';
+import { BookfuzzError } from '../../errors.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
-import { toolVersion } from '../version.js';
 import { exitCode, type Io } from '../io.js';
+import { progressListener } from '../progress.js';
+import { toolVersion } from '../version.js';
 
 export interface CheckArgs {
-  model: string;
+  models: string[];
   variant?: string | undefined;
   flaws?: string[] | undefined;
   runs?: number | undefined;
@@ -18,34 +21,59 @@ export interface CheckArgs {
   json: boolean;
   corpus: string;
   reports?: ReportFormat[] | undefined;
-  out?: string | undefined;
+  out: string;
+  signal?: AbortSignal | undefined;
 }
 
-/** `bookfuzz check <model>`: model mode, in process, no network. */
+/** `bookfuzz check [model]`: model mode, in process, no network. */
 export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
-  const model = await loadModel(args.model, io.cwd);
+  if (args.models.length === 0) {
+    throw new BookfuzzError('BF_USAGE', 'name a model (bookfuzz check <model>) or list "models" in bookfuzz.config.json');
+  }
   const style = consoleStyle(io.stdout, io.env);
-  const document = await checkModel(model, oracles, {
-    variant: args.variant,
-    flaws: args.flaws,
-    runs: args.runs,
-    seed: args.seed,
-    oracles: args.oracles,
-    onEvent: (event) => {
-      if (event.type !== 'finding') return;
-      // Saved the moment it is confirmed: nothing found is lost.
-      const path = saveFinding(args.corpus, event.finding);
-      const local = relative(io.cwd, path);
-      const shown = local && !local.startsWith('..') ? local : path;
-      event.finding.replay = `bookfuzz replay ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
-      if (!args.json) io.stdout.write(`${renderFinding(event.finding, style)}\n\n`);
-    },
-  });
-  if (args.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-  else io.stdout.write(`${renderSummary(document, style)}\n`);
+  const documents: RunDocument[] = [];
+  for (const name of args.models) {
+    if (args.signal?.aborted) break;
+    const model = await loadModel(name, io.cwd);
+    const progress = progressListener(io.stderr, !args.json);
+    try {
+      documents.push(
+        await checkModel(model, oracles, {
+          variant: args.variant,
+          flaws: args.flaws,
+          runs: args.runs,
+          seed: args.seed,
+          oracles: args.oracles,
+          signal: args.signal,
+          onEvent: (event) => {
+            progress.listener(event);
+            if (event.type !== 'finding') return;
+            // Saved the moment it is confirmed: nothing found is lost.
+            const path = saveFinding(args.corpus, event.finding);
+            const local = relative(io.cwd, path);
+            const shown = local && !local.startsWith('..') ? local : path;
+            event.finding.replay = `bookfuzz replay ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
+            if (!args.json) io.stdout.write(`${renderFinding(event.finding, style)}\n\n`);
+          },
+        }),
+      );
+    } finally {
+      progress.stop();
+    }
+  }
+  if (args.json) {
+    const [only] = documents;
+    io.stdout.write(`${JSON.stringify(documents.length === 1 && only ? only : { version: 1, tool: 'bookfuzz', runs: documents }, null, 2)}\n`);
+  } else {
+    for (const document of documents) io.stdout.write(`${renderSummary(document, style)}\n`);
+  }
   if (args.reports && args.reports.length > 0) {
-    const paths = writeReports([document], args.reports, args.out ?? 'bookfuzz-report', { cwd: io.cwd, toolVersion });
+    const paths = writeReports(documents, args.reports, args.out, { cwd: io.cwd, toolVersion });
     if (!args.json) io.stdout.write(`reports: ${paths.map((p) => relative(io.cwd, p) || p).join(', ')}\n`);
   }
-  return document.findings.length > 0 ? exitCode.findings : exitCode.clean;
+  if (args.signal?.aborted || documents.some((d) => d.status === 'interrupted')) {
+    if (!args.json) io.stdout.write('interrupted: the findings and reports above cover what ran\n');
+    return exitCode.interrupted;
+  }
+  return documents.some((d) => d.findings.length > 0) ? exitCode.findings : exitCode.clean;
 }
