@@ -1,0 +1,76 @@
+import type { Json } from '../../model/json.js';
+
+/** One request an actor sends. `path` is relative to the target's base URL (path and query). */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string>;
+  /** Sent as application/json. */
+  json?: Json;
+  /** Follow redirects (default true); each hop is recorded either way. */
+  followRedirects?: boolean;
+}
+
+/** One hop of a redirect chain. */
+export interface RedirectHop {
+  status: number;
+  /** Path (and query) of the request that answered with the redirect. */
+  from: string;
+  /** The Location it pointed to, resolved to a path when on the same origin. */
+  location: string;
+}
+
+/** The answer an actor finally received, after following redirects. */
+export interface HttpResponse {
+  status: number;
+  /** Path (and query) of the final URL. */
+  path: string;
+  /** Response headers, names lower-case. */
+  headers: Record<string, string>;
+  /** Body decoded as UTF-8 (invalid bytes replaced), cut at the size cap. */
+  body: string;
+  /** True when the body was cut at the size cap. */
+  truncated: boolean;
+  redirects: RedirectHop[];
+  /** Names of cookies set by this response (all hops). */
+  setCookies: string[];
+  /** Milliseconds from sending the first request to the end of the last body. */
+  timeMs: number;
+}
+
+/** A request and its answer as recorded for reports: cookies and tokens redacted. */
+export interface Exchange {
+  actor: string;
+  method: string;
+  path: string;
+  requestHeaders: Record<string, string>;
+  /** Form or JSON body with secrets of the tool's own run (CSRF tokens, passwords) redacted. */
+  requestBody?: string;
+  status: number;
+  redirects: RedirectHop[];
+  responseHeaders: Record<string, string>;
+  bodyBytes: number;
+  timeMs: number;
+}
+
+/** An actor's browser: its own cookie jar, every request through the target's safety rails. */
+export interface ActorClient {
+  readonly actor: string;
+  request(request: HttpRequest): Promise<HttpResponse>;
+  /** Value of a cookie the jar would send to the target, if any. */
+  cookie(name: string): string | undefined;
+  /** Serialize the jar (for example to replay an old session cookie after logout). */
+  saveCookies(): string;
+  restoreCookies(saved: string): void;
+  clearCookies(): void;
+}
+
+/** A live site during one run: one client per actor, created on first use. */
+export interface LiveSite {
+  readonly baseUrl: string;
+  actor(id: string): ActorClient;
+  /** The seeding token, when the user gave one (sent as header `x-bookfuzz-seed-token`). */
+  readonly seedToken: string | undefined;
+}
