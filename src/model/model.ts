@@ -1,5 +1,6 @@
 import type * as fc from 'fast-check';
 import type { Canary } from '../identity/canary.js';
+import type { Exchange } from '../targets/http/types.js';
 import type { Json, JsonObject } from './json.js';
 
 /**
@@ -134,6 +135,8 @@ export interface StepResult {
   audit?: AuditEntry[];
   /** Model mode only: planted flaws whose code path this step took (for attribution). */
   flaws?: string[];
+  /** Live mode: the HTTP exchanges of this step (redacted), for reports and curl scripts. */
+  exchanges?: Exchange[];
 }
 
 export interface Simulation<W extends object = object> {
