@@ -30,6 +30,7 @@ export type {
   StepResult,
 } from './model/model.js';
 export { defineModel } from './model/define-model.js';
+export { journeySteps, type JourneyOptions } from './world/journey-steps.js';
 export { loadModel, listModelNames } from './model/load-model.js';
 export * from './identity/index.js';
 export type { Oracle, Violation, TwinRun } from './oracles/oracle.js';

@@ -1,7 +1,27 @@
-import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { defineModel, fc, identityCanaries, journeySteps, type ActionSpec } from '../../src/index.js';
 import { vaccinationStatus } from './secrets.js';
 import { simulate } from './simulator.js';
 import { world, type NhsWorld } from './world.js';
+
+const actions: Record<string, ActionSpec> = {
+  'open-service': { description: 'open the booking service', actors: ['visitor', 'patient'] },
+  'submit-identity': {
+    description: 'enter an NHS number, or name, date of birth and postcode',
+    actors: ['visitor', 'patient'],
+    input: fc.record({ patient: fc.nat({ max: 7 }), by: fc.constantFrom('nhs-number', 'name-dob-postcode') }),
+  },
+  'enter-code': {
+    description: 'enter the security code (the patient reads it; a visitor can only guess)',
+    actors: ['visitor', 'patient'],
+    input: fc.record({ guess: fc.constantFrom('000000', '123456') }),
+  },
+  'choose-slot': {
+    description: 'choose an appointment slot',
+    actors: ['visitor', 'patient'],
+    input: fc.record({ slot: fc.nat({ max: 2 }) }),
+  },
+  'confirm-booking': { description: 'confirm the booking', actors: ['visitor', 'patient'], mutates: true },
+};
 
 /**
  * The national COVID-19 vaccine booking service: anyone who knows a person's NHS number (or
@@ -19,25 +39,7 @@ export const model = defineModel<NhsWorld>({
     visitor: { description: "a member of the public who knows a third person's public facts" },
     patient: { description: 'the genuine patient, who can read codes sent to their phone or email' },
   },
-  actions: {
-    'open-service': { description: 'open the booking service', actors: ['visitor', 'patient'] },
-    'submit-identity': {
-      description: 'enter an NHS number, or name, date of birth and postcode',
-      actors: ['visitor', 'patient'],
-      input: fc.record({ patient: fc.nat({ max: 7 }), by: fc.constantFrom('nhs-number', 'name-dob-postcode') }),
-    },
-    'enter-code': {
-      description: 'enter the security code (the patient reads it; a visitor can only guess)',
-      actors: ['visitor', 'patient'],
-      input: fc.record({ guess: fc.constantFrom('000000', '123456') }),
-    },
-    'choose-slot': {
-      description: 'choose an appointment slot',
-      actors: ['visitor', 'patient'],
-      input: fc.record({ slot: fc.nat({ max: 2 }) }),
-    },
-    'confirm-booking': { description: 'confirm the booking', actors: ['visitor', 'patient'], mutates: true },
-  },
+  actions,
   flaws: {
     'status-dependent-screen': {
       description:
@@ -63,4 +65,13 @@ export const model = defineModel<NhsWorld>({
   },
   simulator: simulate,
   maxSteps: 6,
+  // The usual order of the flow, for each actor; random single steps are mixed in.
+  steps: journeySteps(
+    actions,
+    {
+      visitor: ['open-service', 'submit-identity', 'choose-slot', 'confirm-booking'],
+      patient: ['open-service', 'submit-identity', 'enter-code', 'choose-slot', 'confirm-booking'],
+    },
+    { maxSteps: 6 },
+  ),
 });

@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .positional('model', { type: 'string', describe: 'model name or path (default: "models" of the config file)' })
           .option('variant', { type: 'string', describe: 'named variant: vulnerable, fixed, ...' })
           .option('flaws', { type: 'string', describe: 'comma-separated flaws to switch on (instead of --variant)' })
-          .option('runs', { type: 'number', describe: 'generated cases per oracle (default 1000)' })
+          .option('runs', { type: 'number', describe: 'generated cases per oracle (default 300)' })
           .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the run document as JSON' })

@@ -11,7 +11,7 @@ import { deriveSeed, randomSeed } from './seeds.js';
 import { runTwin } from './twin-run.js';
 
 export interface CheckOptions extends FlawChoice {
-  /** Generated cases per oracle (default 1000). */
+  /** Generated cases per oracle (default 300). */
   runs?: number;
   /** Run seed (default: random, printed in the document). */
   seed?: number;
@@ -24,7 +24,7 @@ export interface CheckOptions extends FlawChoice {
   signal?: AbortSignal;
 }
 
-export const defaultRuns = 1000;
+export const defaultRuns = 300;
 
 /**
  * Check a model in process: for every oracle, generate twin cases, run them through the

@@ -39,6 +39,11 @@ describe('findCanaries: identifiers', () => {
     expect(found('{"nhs":"9990000018"}', byField('nhsNumber'))).toEqual(['nhsNumber']);
   });
 
+  it('does not join digits across markup or words', () => {
+    expect(found('NHS 999 000 <b>0018</b>', byField('nhsNumber'))).toEqual([]);
+    expect(found('999 000 and 0018', byField('nhsNumber'))).toEqual([]);
+  });
+
   it('does not find an NHS number inside a longer run of digits', () => {
     expect(found('ref 19990000018', byField('nhsNumber'))).toEqual([]);
     expect(found('ref 99900000189', byField('nhsNumber'))).toEqual([]);

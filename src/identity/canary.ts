@@ -34,21 +34,159 @@ export function identityCanaries(identity: Identity, owner: string): Canary[] {
   ];
 }
 
-/**
- * A character that continues a word: any letter, combining mark or digit, in any script.
- * Checked outside the per-canary patterns: a `\p{…}` class costs about a millisecond to compile
- * into every pattern, and scans run over many canaries.
+/*
+ * How the scan stays fast. Oracles call findCanaries for every string of every response against
+ * every canary of a world, thousands of times a run, on short strings. Compiling a regular
+ * expression per canary costs 100–700 µs in V8 (far more than running it), so:
+ * - numbers are found in a digit view of the text built once per call (digits kept, separators
+ *   dropped, anything else a break) with plain indexOf;
+ * - emails with indexOf on an ASCII-case-folded copy of the text;
+ * - names and other text need a pattern (Unicode case, apostrophe and space variants), so a cheap
+ *   test runs first (their longest ASCII letter-or-digit run must be in the folded text), patterns
+ *   are compiled only for texts that pass, and compiled patterns are kept in a bounded cache.
+ * None of this is visible to callers: results depend only on the arguments.
  */
+
+/** A character that continues a word: any letter, combining mark or digit, in any script. */
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
-/**
- * What may separate digit groups: any run of spaces, no-break spaces, hyphens, dots, brackets
- * or &nbsp;. A `*` loop, not `{0,n}`: bounded repeats get unrolled and made each phone pattern
- * cost milliseconds to compile.
- */
-const DIGIT_SEP = '(?:[ \\u00a0\\u202f.()\\-]|&nbsp;|&#160;)*';
+/** Characters that may sit between the digits of a number: spaces, no-break spaces, dot, brackets, hyphens. */
+const DIGIT_SEPARATORS = new Set([' ', '\u00a0', '\u202f', '\t', '.', '(', ')', '-', '\u2010', '\u2011']);
+const ENTITY_SPACES = ['&nbsp;', '&#160;'];
 const APOSTROPHE = "(?:['\\u2018\\u2019\\u02bc`]|&#0*39;|&#x0*27;|&apos;|&rsquo;|&lsquo;|&#8217;)";
 const SPACE = '(?:\\s|&nbsp;|&#160;)+';
 const HYPHEN = '(?:[\\-\\u2010\\u2011]|&#8209;)';
+const EMAIL_LOCAL_CHAR = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]$/;
+const DIGIT = /^[0-9]$/;
+
+/** One text, with the views the matchers need, each built at most once per call. */
+interface TextView {
+  readonly text: string;
+  folded(): string;
+  digits(): DigitView;
+}
+
+/** The digits of a text in order (separators dropped, '|' where anything else broke them), with where each came from. */
+interface DigitView {
+  readonly digits: string;
+  readonly positions: readonly number[];
+}
+
+function viewOf(text: string): TextView {
+  let folded: string | undefined;
+  let digits: DigitView | undefined;
+  return {
+    text,
+    folded: () => (folded ??= foldAscii(text)),
+    digits: () => (digits ??= digitView(text)),
+  };
+}
+
+/** ASCII letters to lower case, plus the two non-ASCII letters that case-fold onto ASCII; same length as the input. */
+function foldAscii(text: string): string {
+  return text.replace(/[A-Z\u212a\u017f]/g, (c) => (c === '\u212a' ? 'k' : c === '\u017f' ? 's' : c.toLowerCase()));
+}
+
+function digitView(text: string): DigitView {
+  let digits = '';
+  const positions: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (c >= '0' && c <= '9') {
+      digits += c;
+      positions.push(i);
+      continue;
+    }
+    if (DIGIT_SEPARATORS.has(c)) continue;
+    const entity = c === '&' ? ENTITY_SPACES.find((e) => text.startsWith(e, i)) : undefined;
+    if (entity !== undefined) {
+      i += entity.length - 1;
+      continue;
+    }
+    if (!digits.endsWith('|')) {
+      digits += '|';
+      positions.push(-1);
+    }
+  }
+  return { digits, positions };
+}
+
+function occurrences(haystack: string, needle: string): number[] {
+  const found: number[] = [];
+  if (needle === '') return found;
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at);
+  return found;
+}
+
+/** The code point that ends just before UTF-16 offset `i` ('' at the start). */
+function codePointBefore(text: string, i: number): string {
+  if (i <= 0) return '';
+  const low = text.charCodeAt(i - 1);
+  if (i >= 2 && low >= 0xdc00 && low <= 0xdfff) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
+  }
+  return text.charAt(i - 1);
+}
+
+/** The code point that starts at UTF-16 offset `i` ('' at the end). */
+function codePointFrom(text: string, i: number): string {
+  const cp = text.codePointAt(i);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
+}
+
+/** A run of digits written with any separators, not touching another digit. */
+function findNumber(view: TextView, digits: string): number[] {
+  const { digits: stream, positions } = view.digits();
+  const { text } = view;
+  return occurrences(stream, digits)
+    .map((k) => ({ start: positions[k] ?? -1, end: (positions[k + digits.length - 1] ?? -2) + 1 }))
+    .filter(({ start, end }) => !DIGIT.test(text.charAt(start - 1)) && !DIGIT.test(text.charAt(end)))
+    .map(({ start }) => start);
+}
+
+/**
+ * A UK number in national form (0…), or international (+44…, 0044…, +44 (0)…), with any
+ * separators, not touching another digit.
+ */
+function findPhone(view: TextView, national: string): number[] {
+  const { digits: stream, positions } = view.digits();
+  const { text } = view;
+  const rest = national.slice(1);
+  const hits: number[] = [];
+  for (const k of occurrences(stream, rest)) {
+    const end = (positions[k + rest.length - 1] ?? -2) + 1;
+    if (DIGIT.test(text.charAt(end))) continue;
+    const startOf = (digitsBack: number): number => positions[k - digitsBack] ?? -1;
+    const precededBy = (prefix: string): boolean => stream.slice(k - prefix.length, k) === prefix;
+    const clearBefore = (start: number): boolean => start >= 0 && !/^[0-9+]$/.test(text.charAt(start - 1));
+    const plusBefore = (start: number): boolean => start >= 1 && text.charAt(start - 1) === '+' && !DIGIT.test(text.charAt(start - 2));
+    if (precededBy('0') && clearBefore(startOf(1))) hits.push(startOf(1));
+    else if (precededBy('440') && plusBefore(startOf(3))) hits.push(startOf(3) - 1);
+    else if (precededBy('44') && plusBefore(startOf(2))) hits.push(startOf(2) - 1);
+    else if (precededBy('0044') && clearBefore(startOf(4))) hits.push(startOf(4));
+  }
+  return hits;
+}
+
+function findEmail(view: TextView, email: string): number[] {
+  const folded = view.folded();
+  const { text } = view;
+  return occurrences(folded, foldAscii(email)).filter((start) => {
+    const end = start + email.length;
+    return (
+      !EMAIL_LOCAL_CHAR.test(text.charAt(start - 1)) &&
+      !/^[A-Za-z0-9-]$/.test(text.charAt(end)) &&
+      !/^\.[A-Za-z0-9]/.test(text.slice(end, end + 2))
+    );
+  });
+}
+
+function findPlainDigits(view: TextView, digits: string): number[] {
+  const { text } = view;
+  return occurrences(text, digits).filter(
+    (start) => !DIGIT.test(text.charAt(start - 1)) && !DIGIT.test(text.charAt(start + digits.length)),
+  );
+}
 
 function escapeChar(c: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
@@ -72,124 +210,68 @@ function textPattern(value: string): string {
   return `(?:${alternatives.join('|')})`;
 }
 
-/** An NHS number as ten digits, optionally grouped 3-3-4. */
-function nhsPattern(digits: string): string {
-  return `${digits.slice(0, 3)}${DIGIT_SEP}${digits.slice(3, 6)}${DIGIT_SEP}${digits.slice(6)}`;
-}
+/** Compiled name patterns by value, emptied when it grows past a bound. */
+const patternCache = new Map<string, RegExp>();
+const PATTERN_CACHE_LIMIT = 10_000;
 
-/** A UK phone number with any grouping, with or without its spaces, nationally or with +44 / 0044 / +44 (0). */
-function phonePattern(national: string): string {
-  const rest = [...national.slice(1)].join(DIGIT_SEP);
-  const trunk = `(?:\\(?0|(?:\\+|00)44${DIGIT_SEP}(?:\\(0\\)${DIGIT_SEP})?)`;
-  return `${trunk}${DIGIT_SEP}${rest}`;
-}
-
-/**
- * What must not touch a match for it to count: digits around a number, address characters
- * around an email, letters, marks or digits of any script around a name. Checked in code rather
- * than with look-behind in the patterns: a pattern that starts with a look-behind is tried at
- * every offset of the text, one that starts with a literal is found by a fast scan.
- */
-type Boundary = 'digits' | 'phone' | 'email' | 'word';
-
-/** A compiled canary: its pattern and its boundary rule. */
-interface Matcher {
-  pattern: RegExp;
-  boundary: Boundary;
-}
-
-const EMAIL_LOCAL_CHAR = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]$/;
-
-function standsAlone(text: string, start: number, end: number, boundary: Boundary): boolean {
-  const before = codePointBefore(text, start);
-  const after = codePointFrom(text, end);
-  switch (boundary) {
-    case 'digits':
-      return !/^[0-9]$/.test(before) && !/^[0-9]$/.test(after);
-    case 'phone':
-      return !/^[0-9+]$/.test(before) && !/^[0-9]$/.test(after);
-    case 'email':
-      return !EMAIL_LOCAL_CHAR.test(before) && !/^[A-Za-z0-9-]$/.test(after) && !/^\.[A-Za-z0-9]/.test(text.slice(end, end + 2));
-    case 'word':
-      return !WORD_CHAR.test(before) && !WORD_CHAR.test(after);
+function namePattern(value: string): RegExp {
+  let pattern = patternCache.get(value);
+  if (pattern === undefined) {
+    if (patternCache.size >= PATTERN_CACHE_LIMIT) patternCache.clear();
+    pattern = new RegExp(textPattern(value), 'giu');
+    patternCache.set(value, pattern);
   }
+  return pattern;
 }
 
-/**
- * Compiled matchers by field and value. Oracles scan every string of every response against
- * every canary of a world, so the same canaries come back thousands of times in a run; building
- * a pattern costs far more than running it. A cache is invisible to callers (results depend only
- * on the arguments), and is emptied when it grows past a bound.
- */
-const matcherCache = new Map<string, Matcher | null>();
-const MATCHER_CACHE_LIMIT = 10_000;
-
-function cachedMatcherFor(canary: Canary): Matcher | null {
-  const key = `${canary.field}\u0000${canary.value}`;
-  let matcher = matcherCache.get(key);
-  if (matcher === undefined) {
-    if (matcherCache.size >= MATCHER_CACHE_LIMIT) matcherCache.clear();
-    matcher = matcherFor(canary);
-    matcherCache.set(key, matcher);
-  }
-  return matcher;
+/** The longest run of ASCII letters and digits in a value, folded: every match contains it. */
+function requiredFragment(value: string): string {
+  const runs = foldAscii(value.normalize('NFC')).match(/[a-z0-9]+/g) ?? [];
+  return runs.reduce((longest, run) => (run.length > longest.length ? run : longest), '');
 }
 
-function matcherFor(canary: Canary): Matcher | null {
-  const value = canary.value.trim();
-  if (value === '') return null;
-  const digits = value.replace(/[\s-]/g, '');
-  const compact = digits.replace(/[()]/g, '');
-  const compile = (source: string, boundary: Boundary): Matcher => ({ pattern: new RegExp(source, 'giu'), boundary });
-  if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(digits)) return compile(nhsPattern(digits), 'digits');
-  if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(compact)) {
-    return compile(phonePattern(compact.startsWith('+44') ? `0${compact.slice(3)}` : compact), 'phone');
-  }
-  if (value.includes('@')) return compile([...value].map(escapeChar).join(''), 'email');
-  if (/^[0-9]+$/.test(value)) return compile(value, 'digits');
-  return compile(textPattern(value), 'word');
-}
-
-/** The code point that ends just before UTF-16 offset `i` ('' at the start). */
-function codePointBefore(text: string, i: number): string {
-  if (i <= 0) return '';
-  const low = text.charCodeAt(i - 1);
-  if (i >= 2 && low >= 0xdc00 && low <= 0xdfff) {
-    const high = text.charCodeAt(i - 2);
-    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
-  }
-  return text.charAt(i - 1);
-}
-
-/** The code point that starts at UTF-16 offset `i` ('' at the end). */
-function codePointFrom(text: string, i: number): string {
-  const cp = text.codePointAt(i);
-  return cp === undefined ? '' : String.fromCodePoint(cp);
-}
-
-/** Start offsets of every match that stands alone by its boundary rule. */
-function matchIndexes(text: string, { pattern, boundary }: Matcher): number[] {
-  const indexes: number[] = [];
+/** A name or other text, case-insensitively, on Unicode word boundaries. */
+function findWord(view: TextView, value: string): number[] {
+  const fragment = requiredFragment(value);
+  if (fragment !== '' && !view.folded().includes(fragment)) return [];
+  const { text } = view;
+  const pattern = namePattern(value);
+  const hits: number[] = [];
   pattern.lastIndex = 0; // patterns are shared through the cache; a scan always runs to the end
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const start = match.index;
     const end = start + match[0].length;
-    if (standsAlone(text, start, end, boundary)) {
-      indexes.push(start);
+    if (!WORD_CHAR.test(codePointBefore(text, start)) && !WORD_CHAR.test(codePointFrom(text, end))) {
+      hits.push(start);
       pattern.lastIndex = Math.max(end, start + 1);
     } else {
       pattern.lastIndex = start + 1; // a shorter, properly bounded match may start inside this one
     }
   }
-  return indexes;
+  return hits;
+}
+
+function findOne(view: TextView, canary: Canary): number[] {
+  const value = canary.value.trim();
+  if (value === '') return [];
+  const compact = value.replace(/[\s().-]/g, '');
+  if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(compact)) return findNumber(view, compact);
+  if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(compact)) {
+    return findPhone(view, compact.startsWith('+44') ? `0${compact.slice(3)}` : compact);
+  }
+  if (value.includes('@')) return findEmail(view, value);
+  if (/^[0-9]+$/.test(value)) return findPlainDigits(view, value);
+  return findWord(view, value);
 }
 
 /**
  * Every place any canary occurs in a text, in order of position (then of the canary list). A
  * pure scan with these rules:
- * - NHS numbers also match written 3-3-4 with spaces (or no-break spaces, hyphens, `&nbsp;`);
- * - phone numbers also match with or without their spaces, in other groupings, and as +44;
- * - digit values never match inside a longer run of digits;
+ * - NHS numbers (field 'nhsNumber') also match written 3-3-4 or in any other grouping, with
+ *   spaces, no-break spaces, dots, hyphens, brackets or `&nbsp;` between digits;
+ * - phone numbers (field 'phone') also match with or without their spaces, in other groupings,
+ *   and as +44 / 0044 / +44 (0);
+ * - numbers never match inside a longer run of digits;
  * - emails match case-insensitively, not inside a longer address;
  * - names and other text (family names, NHIs) match case-insensitively on Unicode word
  *   boundaries (letters, marks and digits of any script continue a word), composed or
@@ -200,11 +282,10 @@ function matchIndexes(text: string, { pattern, boundary }: Matcher): number[] {
  * // → [{ canary: { value: '9990000018', owner: 'p1', field: 'nhsNumber' }, index: 12 }]
  */
 export function findCanaries(text: string, canaries: readonly Canary[]): CanaryHit[] {
+  const view = viewOf(text);
   const hits: { hit: CanaryHit; order: number }[] = [];
   canaries.forEach((canary, order) => {
-    const matcher = cachedMatcherFor(canary);
-    if (matcher === null) return;
-    for (const index of matchIndexes(text, matcher)) hits.push({ hit: { canary, index }, order });
+    for (const index of findOne(view, canary)) hits.push({ hit: { canary, index }, order });
   });
   return hits.sort((a, b) => a.hit.index - b.hit.index || a.order - b.order).map(({ hit }) => hit);
 }

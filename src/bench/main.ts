@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: prints tables of figures (not a timed test).
+ *   detection — cases to first failure per planted flaw, by variation vs the naive baseline
+ *   throughput — model-mode twin runs and steps per second on one core
+ * Options: --seeds N (default 50), --cap N (default 20000), --only <model>.
+ */
+import { listModelNames, loadModel } from '../model/load-model.js';
+import { oracles } from '../oracles/index.js';
+import { casesByVariation, casesNaive } from './detection.js';
+import { modelThroughput } from './throughput.js';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
+const seeds = arg('seeds', 50);
+const cap = arg('cap', 20000);
+const show = (n: number) => (Number.isFinite(n) ? String(n) : `>${cap}`);
+
+const names = listModelNames().filter((n) => only === undefined || n === only);
+console.log(`detection: cases to first failure over ${seeds} seeds (cap ${cap} generated cases)`);
+console.log(['model', 'flaw', 'oracle', 'variation median', 'variation p90', 'missed', 'naive median', 'naive p90', 'naive missed'].join(' | '));
+for (const name of names) {
+  const model = await loadModel(name);
+  for (const [flaw, spec] of Object.entries(model.flaws)) {
+    for (const oracleId of spec.oracles) {
+      const oracle = oracles.find((o) => o.id === oracleId);
+      if (!oracle) continue;
+      const flaws = new Set([flaw]);
+      const byVariation = casesByVariation(model, oracle, flaws, seeds, cap);
+      const naive = oracleId === 'indistinguishable' ? casesNaive(model, oracle, flaws, seeds, cap) : undefined;
+      console.log(
+        [
+          name,
+          flaw,
+          oracleId,
+          show(byVariation.median),
+          show(byVariation.p90),
+          byVariation.missed,
+          naive ? show(naive.median) : 'n/a (no twin needed)',
+          naive ? show(naive.p90) : '',
+          naive ? naive.missed : '',
+        ].join(' | '),
+      );
+    }
+  }
+}
+
+console.log('\nthroughput: model mode, fixed variant, every oracle, 2000 cases per oracle, one core');
+console.log(['model', 'twin runs/s', 'steps/s', 'cases'].join(' | '));
+for (const name of names) {
+  const model = await loadModel(name);
+  const t = await modelThroughput(model, oracles, 2000);
+  console.log([name, Math.round(t.twinRunsPerSecond), Math.round(t.stepsPerSecond), t.cases].join(' | '));
+}

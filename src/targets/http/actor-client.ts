@@ -1,0 +1,205 @@
+import type { Dispatcher } from 'undici';
+import { CookieJar } from 'tough-cookie';
+import { BookfuzzError } from '../../errors.js';
+import { hostNotAllowed } from './interceptors/allowlist.js';
+import type { HostAllowlist } from './interceptors/host-allowlist.js';
+import { HopClock } from './hop-clock.js';
+import { decodeUtf8, readBody } from './read-body.js';
+import { flattenHeaders } from './redact.js';
+import { transportError } from './transport-error.js';
+import type { ActorClient, HttpRequest, HttpResponse, RedirectHop } from './types.js';
+
+/** Redirects followed at most per request; the answer after that is returned as it is. */
+export const MAX_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const SEED_TOKEN_HEADER = 'x-bookfuzz-seed-token';
+
+export interface ActorClientOptions {
+  actor: string;
+  baseUrl: URL;
+  /** The live site's composed dispatcher for this actor (allowlist, budget, limits, recording). */
+  dispatcher: Dispatcher;
+  allowlist: HostAllowlist;
+  seedToken: string | undefined;
+  timeoutMs: number;
+  maxBodyBytes: number;
+}
+
+type Method = HttpRequest['method'];
+
+/**
+ * One actor's browser. It keeps its own cookie jar (tough-cookie), sends form or JSON bodies,
+ * and follows redirects itself — at most ten, 303 (and 301/302 after a POST) as GET, never to a
+ * host that is not allowed (that redirect is returned as it is). Every redirect answer is a hop
+ * in `redirects`, followed or not. Bodies are read up to the size cap and decoded as UTF-8 with
+ * replacement characters. `timeMs` adds up the time each request spent on the network, from
+ * leaving (after any rate-limit wait) to the end of its body. Transport failures become
+ * `BF_TRANSPORT`; refusals by the safety rails keep their own codes.
+ */
+export function createActorClient(options: ActorClientOptions): ActorClient {
+  let jar = newJar();
+  const { baseUrl } = options;
+  const basePrefix = baseUrl.pathname.replace(/\/+$/, '');
+
+  function resolve(path: string): URL {
+    if (path.startsWith('/') && !path.startsWith('//')) return new URL(`${basePrefix}${path}`, baseUrl.origin);
+    return new URL(path, baseUrl);
+  }
+
+  function headersFor(url: URL, request: HttpRequest, contentType: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'text/html,application/json;q=0.9,*/*;q=0.8', 'user-agent': 'bookfuzz' };
+    let callerCookie: string | undefined;
+    for (const [rawName, value] of Object.entries(request.headers ?? {})) {
+      const name = rawName.toLowerCase();
+      if (name === 'host' || name === 'content-length' || name === 'content-type' || name === SEED_TOKEN_HEADER) continue;
+      if (name === 'cookie') callerCookie = value;
+      else headers[name] = value;
+    }
+    const sameOrigin = url.origin === baseUrl.origin;
+    if (!sameOrigin) {
+      delete headers['authorization'];
+      delete headers['proxy-authorization'];
+    }
+    if (contentType !== undefined) headers['content-type'] = contentType;
+    const cookies = [callerCookie, jar.getCookieStringSync(url.href)].filter((c): c is string => c !== undefined && c !== '');
+    if (cookies.length > 0) headers['cookie'] = cookies.join('; ');
+    if (options.seedToken !== undefined && sameOrigin && url.pathname.startsWith(`${basePrefix}/__bookfuzz/`)) {
+      headers[SEED_TOKEN_HEADER] = options.seedToken;
+    }
+    return headers;
+  }
+
+  async function request(request: HttpRequest): Promise<HttpResponse> {
+    let method: Method = request.method;
+    const firstWhere = `${method} ${request.path}`;
+    if (request.form !== undefined && request.json !== undefined) {
+      throw new BookfuzzError('BF_MODEL_INVALID', 'a request may send a form or a JSON body, not both', { where: firstWhere });
+    }
+    let url: URL;
+    try {
+      url = resolve(request.path);
+    } catch (error) {
+      throw new BookfuzzError('BF_MODEL_INVALID', `not a valid request path: ${JSON.stringify(request.path)}`, { where: firstWhere, cause: error });
+    }
+    let body: string | undefined;
+    let contentType: string | undefined;
+    if (request.form !== undefined) {
+      body = new URLSearchParams(request.form).toString();
+      contentType = 'application/x-www-form-urlencoded';
+    } else if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      contentType = 'application/json';
+    }
+    const follow = request.followRedirects ?? true;
+    const redirects: RedirectHop[] = [];
+    const setCookies: string[] = [];
+    let networkMs = 0;
+
+    for (let hop = 0; ; hop++) {
+      const path = `${url.pathname}${url.search}`;
+      const where = `${method} ${path}`;
+      if (!options.allowlist.allows(url)) throw hostNotAllowed(url.host, where);
+      const clock = new HopClock();
+      const started = performance.now();
+      let status: number;
+      let headers: Record<string, string>;
+      let text: string;
+      let truncated: boolean;
+      try {
+        const response = await options.dispatcher.request({
+          origin: url.origin,
+          path,
+          method,
+          headers: headersFor(url, request, contentType),
+          body: body ?? null,
+          opaque: clock,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        });
+        status = response.statusCode;
+        headers = flattenHeaders(response.headers);
+        const read = await readBody(response.body, options.maxBodyBytes, options.timeoutMs);
+        text = decodeUtf8(read.bytes, read.truncated);
+        truncated = read.truncated;
+      } catch (error) {
+        throw transportError(error, url.origin === baseUrl.origin ? where : `${method} ${url.href}`, options.timeoutMs);
+      }
+      networkMs += performance.now() - (clock.sentAt ?? started);
+
+      for (const line of (headers['set-cookie'] ?? '').split('\n').filter((l) => l.trim() !== '')) {
+        const name = line.split(';')[0]?.split('=')[0]?.trim();
+        if (name) setCookies.push(name);
+        try {
+          jar.setCookieSync(line, url.href, { ignoreError: true });
+        } catch {
+          // A cookie the jar cannot take is ignored, as a browser would.
+        }
+      }
+
+      const location = headers['location'];
+      let next: URL | undefined;
+      if (REDIRECT_STATUSES.has(status) && location !== undefined) {
+        try {
+          next = new URL(location, url);
+        } catch {
+          next = undefined;
+        }
+        redirects.push({ status, from: relativeTo(url, baseUrl), location: next ? relativeTo(next, url) : location });
+      }
+      const followable =
+        follow && next !== undefined && hop < MAX_REDIRECTS && (next.protocol === 'http:' || next.protocol === 'https:') && options.allowlist.allows(next);
+      if (!followable || next === undefined) {
+        return {
+          status,
+          path,
+          headers,
+          body: text,
+          truncated,
+          redirects,
+          setCookies: [...new Set(setCookies)],
+          timeMs: Math.round(networkMs * 10) / 10,
+        };
+      }
+      if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        contentType = undefined;
+      }
+      url = next;
+    }
+  }
+
+  return {
+    actor: options.actor,
+    request,
+    cookie(name) {
+      return jar.getCookiesSync(baseUrl.href, { allPaths: true }).find((c) => c.key === name)?.value;
+    },
+    saveCookies() {
+      return JSON.stringify(jar.serializeSync() ?? {});
+    },
+    restoreCookies(saved) {
+      try {
+        jar = CookieJar.deserializeSync(saved);
+      } catch (error) {
+        throw new BookfuzzError('BF_USAGE', 'restoreCookies was given something that saveCookies did not produce', {
+          where: `actor ${options.actor}`,
+          cause: error,
+        });
+      }
+    },
+    clearCookies() {
+      jar = newJar();
+    },
+  };
+}
+
+function newJar(): CookieJar {
+  // Loopback staging sites run on http; allow their Secure cookies as browsers do for localhost.
+  return new CookieJar(undefined, { allowSecureOnLocal: true, rejectPublicSuffixes: false });
+}
+
+/** Path (and query) when `url` is on the same origin as `base`, else the full URL. */
+function relativeTo(url: URL, base: URL): string {
+  return url.origin === base.origin ? `${url.pathname}${url.search}` : url.href;
+}

@@ -1,0 +1,115 @@
+import { Agent, type buildConnector, type Dispatcher } from 'undici';
+import { BookfuzzError } from '../../errors.js';
+import { createActorClient } from './actor-client.js';
+import { allowlist, hostNotAllowed } from './interceptors/allowlist.js';
+import { budget as budgetInterceptor, createRequestBudget, type RequestBudget } from './interceptors/budget.js';
+import { concurrency as concurrencyInterceptor } from './interceptors/concurrency.js';
+import { createHostAllowlist } from './interceptors/host-allowlist.js';
+import { createRateLimiter, rateLimit, type RateLimiter } from './interceptors/rate-limit.js';
+import { recording } from './interceptors/recording.js';
+import type { ActorClient, Exchange, LiveSite } from './types.js';
+
+export interface LiveSiteOptions {
+  /** Where the site is, e.g. `http://127.0.0.1:8080`. Its host must be loopback or in `allowHosts`. */
+  baseUrl: string;
+  /** Hosts besides loopback that may be contacted (`--allow-host`). */
+  allowHosts?: readonly string[];
+  /** Shared by every live site of a run: one global request rate. Default: no limit. */
+  rateLimiter?: RateLimiter;
+  /** Shared by every live site of a run: requests beyond it are never sent. Default: no limit. */
+  budget?: RequestBudget;
+  /** Requests in flight at once through this site, all actors together. Default 8. */
+  concurrency?: number;
+  /** Connect, response-headers, body-stall and whole-body timeout per request. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Response bodies are cut here. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Seeding token, sent as `x-bookfuzz-seed-token` on paths under `/__bookfuzz/` only. */
+  seedToken?: string;
+  /** Replace undici's connector (tests: prove nothing connects). */
+  connect?: buildConnector.connector;
+}
+
+/** A live site with its recorder and its connection pool. */
+export interface LiveSiteHandle extends LiveSite {
+  /** Exchanges recorded since the last `takeExchanges()` (a copy). */
+  exchanges(): Exchange[];
+  /** The exchanges recorded since the last call, and forget them. */
+  takeExchanges(): Exchange[];
+  /** Requests this site has sent over the network (refused ones not counted). */
+  requestCount(): number;
+  /** Close the connection pool (waits for requests in flight). */
+  close(): Promise<void>;
+}
+
+/**
+ * Open a live site: one undici `Agent` composed with the safety rails, outermost first —
+ * allowlist (refuse before any connection), budget, concurrency cap, rate limit, recording —
+ * and one cookie-keeping client per actor on top. The base URL's host is checked at once.
+ *
+ * @example
+ * const site = createLiveSite({ baseUrl: 'http://127.0.0.1:8080', rateLimiter: createRateLimiter(10) });
+ * const res = await site.actor('visitor').request({ method: 'GET', path: '/start' });
+ * await site.close();
+ */
+export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
+  let base: URL;
+  try {
+    base = new URL(options.baseUrl);
+  } catch (error) {
+    throw new BookfuzzError('BF_USAGE', `the target URL is not a valid URL: ${JSON.stringify(options.baseUrl)}`, { where: 'base URL', cause: error });
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new BookfuzzError('BF_USAGE', `the target URL must be http or https, not ${base.protocol}`, { where: options.baseUrl });
+  }
+  const hosts = createHostAllowlist(options.allowHosts);
+  if (!hosts.allows(base)) throw hostNotAllowed(base.host, options.baseUrl);
+
+  const timeoutMs = positive(options.timeoutMs ?? 10_000, 'timeoutMs');
+  const maxBodyBytes = positive(options.maxBodyBytes ?? 1024 * 1024, 'maxBodyBytes');
+  const agent = new Agent({
+    connect: options.connect ?? { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  // compose() wraps in list order, so the last interceptor is the outermost.
+  const shared: Dispatcher.DispatcherComposeInterceptor[] = [
+    rateLimit(options.rateLimiter ?? createRateLimiter(undefined)),
+    concurrencyInterceptor(options.concurrency ?? 8),
+    budgetInterceptor(options.budget ?? createRequestBudget(undefined)),
+    allowlist(hosts),
+  ];
+  let recorded: Exchange[] = [];
+  let sent = 0;
+  const actors = new Map<string, ActorClient>();
+
+  return {
+    baseUrl: base.href,
+    seedToken: options.seedToken,
+    actor(id) {
+      let client = actors.get(id);
+      if (!client) {
+        const dispatcher = agent.compose(
+          recording({ actor: id, baseOrigin: base.origin, onExchange: (e) => recorded.push(e), onSend: () => sent++ }),
+          ...shared,
+        );
+        client = createActorClient({ actor: id, baseUrl: base, dispatcher, allowlist: hosts, seedToken: options.seedToken, timeoutMs, maxBodyBytes });
+        actors.set(id, client);
+      }
+      return client;
+    },
+    exchanges: () => [...recorded],
+    takeExchanges() {
+      const out = recorded;
+      recorded = [];
+      return out;
+    },
+    requestCount: () => sent,
+    close: () => agent.close(),
+  };
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new BookfuzzError('BF_USAGE', `${name} must be a positive number, not ${value}`, { where: 'live site options' });
+  return value;
+}

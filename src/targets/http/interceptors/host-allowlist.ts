@@ -1,0 +1,57 @@
+import { isIP } from 'node:net';
+
+/**
+ * Decides which hosts live mode may talk to: loopback (127.0.0.0/8, ::1, `localhost`) always,
+ * anything else only when the user listed it (`--allow-host`). Names are compared
+ * case-insensitively, without a trailing dot; an entry with a port (`host:8443`) allows that
+ * port only.
+ */
+export interface HostAllowlist {
+  /** True when requests to `url` may be sent. */
+  allows(url: URL): boolean;
+}
+
+export function createHostAllowlist(allowHosts: readonly string[] = []): HostAllowlist {
+  const entries = allowHosts.map(normalizeEntry).filter((e) => e !== '');
+  return {
+    allows(url) {
+      const host = normalizeHost(url.hostname);
+      if (isLoopbackHost(host)) return true;
+      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+      return entries.some((entry) => entry === host || entry === `${host}:${port}`);
+    },
+  };
+}
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped loopback) and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = normalizeHost(hostname);
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) {
+    if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+    const mapped = /^(?:0:0:0:0:0|:):ffff:(?:(127\.\d+\.\d+\.\d+)|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.exec(host);
+    return mapped !== null;
+  }
+  return false;
+}
+
+function normalizeHost(hostname: string): string {
+  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+}
+
+function normalizeEntry(entry: string): string {
+  const trimmed = entry.trim().toLowerCase();
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(trimmed)) {
+    try {
+      const url = new URL(trimmed);
+      return url.port ? `${normalizeHost(url.hostname)}:${url.port}` : normalizeHost(url.hostname);
+    } catch {
+      return '';
+    }
+  }
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(trimmed);
+  if (bracketed) return bracketed[2] ? `${bracketed[1]}:${bracketed[2]}` : (bracketed[1] ?? '');
+  if (isIP(trimmed) === 6) return trimmed;
+  return trimmed.replace(/\.(?=:|$)/, '');
+}
