@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import * as fc from 'fast-check';
 import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import type { Model } from '../model/model.js';
@@ -67,6 +68,7 @@ export async function checkModel(
       if (!found) break;
       const finding = buildFinding({
         model: model.name,
+        modelFile: portablePath(model.source),
         variant,
         flaws,
         severity: oracle.severity,
@@ -192,6 +194,13 @@ export function withoutNeedlessSteps(kase: TwinCase, stillFails: (kase: TwinCase
     }
   }
   return current;
+}
+
+/** A model file as findings store it: relative to the working folder when inside it, so corpora move with the repository. */
+function portablePath(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const local = relative(process.cwd(), file);
+  return local && !local.startsWith('..') && !isAbsolute(local) ? local : file;
 }
 
 function selectOracles(model: Model, available: readonly Oracle[], ids: readonly string[] | undefined): Oracle[] {

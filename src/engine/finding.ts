@@ -15,6 +15,8 @@ export interface FindingStep extends Step {
 export interface Finding {
   id: string;
   model: string;
+  /** The model's entry file when it was loaded from a path (replay loads it from there). */
+  modelFile?: string;
   variant: string;
   /** Flaws switched on in the run that found it. */
   flaws: string[];
@@ -43,6 +45,7 @@ export interface Finding {
 
 export interface FindingSource {
   model: string;
+  modelFile?: string | undefined;
   variant: string;
   flaws: readonly string[];
   severity: Severity;
@@ -98,6 +101,7 @@ export function buildFinding(source: FindingSource): Finding {
     counterexample: kase,
   };
   if (violation.flaws && violation.flaws.length > 0) finding.flaw = violation.flaws.join(',');
+  if (source.modelFile !== undefined) finding.modelFile = source.modelFile;
   return finding;
 }
 

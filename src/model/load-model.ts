@@ -7,11 +7,11 @@ import type { Model } from './model.js';
 /** The folder of the models shipped with bookfuzz. */
 export const builtinModelsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
-/** Names of the shipped models (folders under `models/` with an `index.ts`). */
+/** Names of the shipped models (folders under `models/` with an `index.ts`; `_`-prefixed folders such as the template are left out). */
 export function listModelNames(dir = builtinModelsDir): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'index.ts')))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && existsSync(join(dir, entry.name, 'index.ts')))
     .map((entry) => entry.name)
     .sort();
 }

@@ -93,3 +93,13 @@ for (const name of listModelNames()) {
     }
   });
 }
+
+describe('the model template (models/_template)', () => {
+  it('loads by path, finds its flaw and is clean when fixed', async () => {
+    const model = await loadModel(new URL('../../models/_template', import.meta.url).pathname);
+    const vulnerable = await checkModel(model, oracles, { seed: 1 });
+    expect(vulnerable.findings.map((f) => f.flaw)).toContain('echo-status');
+    const fixed = await checkModel(model, oracles, { variant: 'fixed', seed: 1 });
+    expect(fixed.findings).toEqual([]);
+  });
+});

@@ -91,6 +91,7 @@ const runDocumentFields: Presence<RunDocument> = {
 const findingFields: Presence<Finding> = {
   id: 'required',
   model: 'required',
+  modelFile: 'optional',
   variant: 'required',
   flaws: 'required',
   oracle: 'required',

@@ -127,3 +127,31 @@ export async function stateOf<T = Record<string, unknown>>(base: string, token: 
   if (res.status !== 200) throw new Error(`state ${model}: ${res.status}`);
   return (await res.json()) as T;
 }
+
+/** Test sites for one model's tests: the fixed site, and one site per flaw with only that flaw on. */
+export interface SiteSet {
+  fixed: { url: string };
+  flawed(flaw: string): { url: string };
+  close(): Promise<void>;
+}
+
+export async function startSiteSet(
+  start: (options: { flaws: string[]; seedToken: string }) => Promise<{ url: string; close(): Promise<void> }>,
+  flaws: readonly string[],
+  seedToken: string,
+): Promise<SiteSet> {
+  const fixed = await start({ flaws: [], seedToken });
+  const flawed = new Map<string, { url: string; close(): Promise<void> }>();
+  for (const flaw of flaws) flawed.set(flaw, await start({ flaws: [flaw], seedToken }));
+  return {
+    fixed,
+    flawed(flaw) {
+      const site = flawed.get(flaw);
+      if (!site) throw new Error(`no test site with flaw ${flaw}`);
+      return site;
+    },
+    async close() {
+      await Promise.all([fixed, ...flawed.values()].map((s) => s.close()));
+    },
+  };
+}

@@ -1,10 +1,16 @@
 import { findingFiles, readFinding } from '../../engine/corpus.js';
 import { replayFinding } from '../../engine/replay.js';
 import { isBookfuzzError } from '../../errors.js';
-import { loadModel } from '../../model/load-model.js';
+import { listModelNames, loadModel } from '../../model/load-model.js';
 import type { Model } from '../../model/model.js';
 import { oracles } from '../../oracles/index.js';
 import { exitCode, type Io } from '../io.js';
+
+/** A shipped model by name; else the file the finding was recorded from. */
+async function loadFindingModel(name: string, file: string | undefined, cwd: string): Promise<Model> {
+  if (listModelNames().includes(name) || file === undefined) return loadModel(name, cwd);
+  return loadModel(file, cwd);
+}
 
 export interface ReplayArgs {
   path: string;
@@ -35,8 +41,9 @@ export async function replayCommand(io: Io, args: ReplayArgs): Promise<number> {
   for (const file of files) {
     try {
       const finding = readFinding(file);
-      const model = models.get(finding.model) ?? (await loadModel(finding.model, io.cwd));
-      models.set(finding.model, model);
+      const key = finding.modelFile ?? finding.model;
+      const model = models.get(key) ?? (await loadFindingModel(finding.model, finding.modelFile, io.cwd));
+      models.set(key, model);
       const result = replayFinding(model, oracles, finding, { variant: args.variant, flaws: args.flaws });
       lines.push({
         file,

@@ -1,8 +1,9 @@
-import { buildConnector } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BookfuzzError } from '../../../errors.js';
 import { createLiveSite, type LiveSiteHandle } from '../create-live-site.js';
 import { startTestServer, type TestServer } from '../test-server.js';
+import { allowlist } from './allowlist.js';
 import { createHostAllowlist, isLoopbackHost } from './host-allowlist.js';
 
 /** A connector that records every connection attempt and never lets one leave the machine. */
@@ -88,6 +89,25 @@ describe('allowlist interceptor', () => {
     expect(e.message).toContain('example.test');
     expect(e.message).toContain('--allow-host example.test');
     expect(calls).toEqual([]);
+  });
+
+  it('on its own, in front of a bare Agent, refuses before the connector is called', async () => {
+    const { calls, connect } = recordingConnector();
+    const agent = new Agent({ connect });
+    const dispatcher = agent.compose(allowlist(createHostAllowlist()));
+    try {
+      const error = await caught(dispatcher.request({ origin: 'http://192.0.2.1', path: '/x', method: 'GET' }));
+      expect(error.code).toBe('BF_HOST_NOT_ALLOWED');
+      expect(error.message).toContain('192.0.2.1');
+      expect(calls).toEqual([]);
+      const passed = await caught(agent.compose(allowlist(createHostAllowlist(['192.0.2.1']))).request({ origin: 'http://192.0.2.1', path: '/x', method: 'GET' }).catch((e: unknown) => {
+        throw e instanceof BookfuzzError ? e : new BookfuzzError('BF_TRANSPORT', String(e));
+      }));
+      expect(passed.code).toBe('BF_TRANSPORT');
+      expect(calls).toEqual(['192.0.2.1']);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('refuses a request to another host before any connection is attempted', async () => {

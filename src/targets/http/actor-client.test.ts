@@ -1,0 +1,293 @@
+import type { ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BookfuzzError } from '../../errors.js';
+import { createLiveSite, type LiveSiteHandle, type LiveSiteOptions } from './create-live-site.js';
+import { startTestServer, type TestServer } from './test-server.js';
+
+const servers: TestServer[] = [];
+const sites: LiveSiteHandle[] = [];
+afterEach(async () => {
+  await Promise.all(sites.splice(0).map((s) => s.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(handle: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
+  const server = await startTestServer(handle);
+  servers.push(server);
+  return server;
+}
+
+function site(server: TestServer, options: Partial<LiveSiteOptions> = {}): LiveSiteHandle {
+  const s = createLiveSite({ baseUrl: server.baseUrl, ...options });
+  sites.push(s);
+  return s;
+}
+
+async function failure(promise: Promise<unknown>): Promise<BookfuzzError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof BookfuzzError)) throw new Error(`expected a BookfuzzError, got ${String(outcome)}`);
+  return outcome;
+}
+
+function redirect(res: ServerResponse, status: number, location: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { location, ...headers });
+  res.end();
+}
+
+describe('hostile or broken servers', () => {
+  it('a server that answers too slowly gives BF_TRANSPORT (timeout)', async () => {
+    const server = await serve((_req, res) => {
+      setTimeout(() => res.end('late'), 2_000).unref();
+    });
+    const error = await failure(site(server, { timeoutMs: 300 }).actor('v').request({ method: 'GET', path: '/slow' }));
+    expect(error.code).toBe('BF_TRANSPORT');
+    expect(error.message).toMatch(/timeout/);
+    expect(error.where).toBe('GET /slow');
+  });
+
+  it('a body that trickles past the deadline gives BF_TRANSPORT (timeout)', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const error = await failure(site(server, { timeoutMs: 400 }).actor('v').request({ method: 'GET', path: '/drip' }));
+    expect(error.code).toBe('BF_TRANSPORT');
+    expect(error.message).toMatch(/timeout/);
+  });
+
+  it('a huge body is cut at the cap, truncated, and the rest is never read', async () => {
+    let written = 0;
+    let closedEarly = false;
+    const total = 200 * 1024 * 1024;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = (): void => {
+        while (written < total) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => {
+        if (written < total) closedEarly = true;
+      });
+      pump();
+    });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const response = await site(server, { maxBodyBytes: 100_000 }).actor('v').request({ method: 'GET', path: '/huge' });
+    expect(response.status).toBe(200);
+    expect(response.truncated).toBe(true);
+    expect(Buffer.byteLength(response.body)).toBe(100_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closedEarly).toBe(true);
+    expect(written).toBeLessThan(total / 10);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('a body exactly at the cap is not truncated', async () => {
+    const server = await serve((_req, res) => res.end('a'.repeat(1000)));
+    const response = await site(server, { maxBodyBytes: 1000 }).actor('v').request({ method: 'GET', path: '/' });
+    expect(response.truncated).toBe(false);
+    expect(response.body).toHaveLength(1000);
+  });
+
+  it('a cut never leaves half a character', async () => {
+    const server = await serve((_req, res) => res.end('ééééé')); // 10 bytes
+    const response = await site(server, { maxBodyBytes: 5 }).actor('v').request({ method: 'GET', path: '/' });
+    expect(response.truncated).toBe(true);
+    expect(response.body).toBe('éé');
+  });
+
+  it('invalid UTF-8 is decoded with replacement characters', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(Buffer.from([0x3c, 0x70, 0x3e, 0x48, 0x69, 0xff, 0xfe, 0xc3, 0x21]));
+    });
+    const response = await site(server).actor('v').request({ method: 'GET', path: '/bytes' });
+    expect(response.body).toBe('<p>Hi\uFFFD\uFFFD\uFFFD!');
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it('invalid HTML comes back as it is (observing it is the parser’s job)', async () => {
+    const server = await serve((_req, res) => res.end('<html><body><p><b>unclosed <table><td>cell</div></span>'));
+    const response = await site(server).actor('v').request({ method: 'GET', path: '/broken' });
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('unclosed');
+  });
+
+  it('a connection reset gives BF_TRANSPORT', async () => {
+    const server = await serve((req) => req.socket.destroy());
+    const error = await failure(site(server).actor('v').request({ method: 'POST', path: '/reset', form: { a: '1' } }));
+    expect(error.code).toBe('BF_TRANSPORT');
+    expect(error.where).toBe('POST /reset');
+    expect(error.message).toMatch(/reset|closed/);
+  });
+
+  it('a malformed response gives BF_TRANSPORT', async () => {
+    const server = await serve((req) => req.socket.end('NOT HTTP AT ALL\r\n\r\n'));
+    const error = await failure(site(server).actor('v').request({ method: 'GET', path: '/garbage' }));
+    expect(error.code).toBe('BF_TRANSPORT');
+    expect(error.message).toMatch(/malformed|closed/);
+  });
+
+  it('a refused connection gives BF_TRANSPORT', async () => {
+    const server = await startTestServer((_req, res) => res.end());
+    await server.close();
+    const s = createLiveSite({ baseUrl: server.baseUrl });
+    sites.push(s);
+    const error = await failure(s.actor('v').request({ method: 'GET', path: '/' }));
+    expect(error.code).toBe('BF_TRANSPORT');
+    expect(error.message).toMatch(/refused/);
+  });
+
+  it('a closed site gives BF_TRANSPORT, not an undici error', async () => {
+    const server = await serve((_req, res) => res.end('ok'));
+    const s = createLiveSite({ baseUrl: server.baseUrl });
+    await s.close();
+    const error = await failure(s.actor('v').request({ method: 'GET', path: '/' }));
+    expect(error.code).toBe('BF_TRANSPORT');
+  });
+});
+
+describe('requests', () => {
+  it('sends form and JSON bodies with their content types, and measures time', async () => {
+    const server = await serve((req, res, body) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: req.headers['content-type'], body }));
+    });
+    const actor = site(server).actor('v');
+    const form = await actor.request({ method: 'POST', path: '/f', form: { name: 'Zoë Ōkawa', nhs: '999 000 0018' } });
+    expect(JSON.parse(form.body)).toEqual({ type: 'application/x-www-form-urlencoded', body: 'name=Zo%C3%AB+%C5%8Ckawa&nhs=999+000+0018' });
+    const json = await actor.request({ method: 'PATCH', path: '/j', json: { dose: 2, ok: true } });
+    expect(JSON.parse(json.body)).toEqual({ type: 'application/json', body: '{"dose":2,"ok":true}' });
+    expect(json.timeMs).toBeGreaterThanOrEqual(0);
+    await expect(actor.request({ method: 'POST', path: '/x', form: {}, json: {} })).rejects.toMatchObject({ code: 'BF_MODEL_INVALID' });
+  });
+
+  it('keeps at most `concurrency` requests in flight, and a cut body frees its slot', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const server = await serve((req, res) => {
+      if (req.url === '/big') return void res.end('y'.repeat(10_000));
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.end('ok');
+      }, 30);
+    });
+    const s = site(server, { concurrency: 2, maxBodyBytes: 100 });
+    for (let i = 0; i < 6; i++) expect((await s.actor(`a${i % 2}`).request({ method: 'GET', path: '/big' })).truncated).toBe(true);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => s.actor(`a${i % 3}`).request({ method: 'GET', path: `/w/${i}` })));
+    expect(most).toBe(2);
+  });
+
+  it('sends the seeding token only on paths under /__bookfuzz/', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/__bookfuzz/seed') return redirect(res, 303, '/home');
+      res.end('ok');
+    });
+    const s = site(server, { seedToken: 's3cr3t-seed' });
+    await s.actor('setup').request({ method: 'POST', path: '/__bookfuzz/seed', json: { world: 1 }, headers: { 'X-Bookfuzz-Seed-Token': 'forged' } });
+    await s.actor('v').request({ method: 'GET', path: '/__bookfuzzer/x', headers: { 'x-bookfuzz-seed-token': 'forged' } });
+    expect(server.seen.map((r) => [r.url, r.headers['x-bookfuzz-seed-token']])).toEqual([
+      ['/__bookfuzz/seed', 's3cr3t-seed'],
+      ['/home', undefined],
+      ['/__bookfuzzer/x', undefined],
+    ]);
+  });
+});
+
+describe('redirects and cookies', () => {
+  async function bookingServer(): Promise<TestServer> {
+    return serve((req, res, body) => {
+      const cookie = req.headers.cookie ?? '';
+      switch (req.url) {
+        case '/login':
+          return redirect(res, 303, '/account?tab=1', { 'set-cookie': `sid=${new URLSearchParams(body).get('user') ?? 'x'}-session; Path=/; HttpOnly` });
+        case '/account?tab=1':
+          return redirect(res, 302, '/account/home', { 'set-cookie': 'seen=1; Path=/account' });
+        case '/account/home':
+          return void res.end(`home; cookies: ${cookie}`);
+        case '/logout':
+          return redirect(res, 303, '/', { 'set-cookie': 'sid=; Path=/; Max-Age=0' });
+        case '/keep':
+          return redirect(res, 307, '/echo');
+        case '/echo':
+          return void res.end(`${req.method} ${body}`);
+        case '/loop':
+          return redirect(res, 302, '/loop');
+        default:
+          return void res.end(`page ${req.url}; cookies: ${cookie}`);
+      }
+    });
+  }
+
+  it('follows POST → 303 → 302 → 200 as GETs and records each hop', async () => {
+    const server = await bookingServer();
+    const response = await site(server).actor('alice').request({ method: 'POST', path: '/login', form: { user: 'alice' } });
+    expect(response.status).toBe(200);
+    expect(response.path).toBe('/account/home');
+    expect(response.redirects).toEqual([
+      { status: 303, from: '/login', location: '/account?tab=1' },
+      { status: 302, from: '/account?tab=1', location: '/account/home' },
+    ]);
+    expect(response.setCookies).toEqual(['sid', 'seen']);
+    // RFC 6265 order: the cookie with the longer path first.
+    expect(response.body).toBe('home; cookies: seen=1; sid=alice-session');
+    expect(server.seen.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual(['POST /login user=alice', 'GET /account?tab=1 ', 'GET /account/home ']);
+    expect(server.seen[1]?.headers['content-type']).toBeUndefined();
+  });
+
+  it('307 keeps the method and body; followRedirects false records the hop and stops', async () => {
+    const server = await bookingServer();
+    const actor = site(server).actor('v');
+    expect((await actor.request({ method: 'POST', path: '/keep', form: { a: 'b' } })).body).toBe('POST a=b');
+    const stopped = await actor.request({ method: 'POST', path: '/login', form: { user: 'v' }, followRedirects: false });
+    expect(stopped.status).toBe(303);
+    expect(stopped.headers['location']).toBe('/account?tab=1');
+    expect(stopped.redirects).toEqual([{ status: 303, from: '/login', location: '/account?tab=1' }]);
+  });
+
+  it('stops a redirect loop after 10 redirects and returns the last answer', async () => {
+    const server = await bookingServer();
+    const response = await site(server).actor('v').request({ method: 'GET', path: '/loop' });
+    expect(response.status).toBe(302);
+    expect(response.redirects).toHaveLength(11);
+    expect(server.seen).toHaveLength(11);
+  });
+
+  it('keeps cookies per actor: two actors never share them', async () => {
+    const server = await bookingServer();
+    const s = site(server);
+    await s.actor('alice').request({ method: 'POST', path: '/login', form: { user: 'alice' } });
+    await s.actor('bob').request({ method: 'POST', path: '/login', form: { user: 'bob' } });
+    expect(s.actor('alice').cookie('sid')).toBe('alice-session');
+    expect(s.actor('bob').cookie('sid')).toBe('bob-session');
+    expect(s.actor('carol').cookie('sid')).toBeUndefined();
+    expect((await s.actor('carol').request({ method: 'GET', path: '/x' })).body).toBe('page /x; cookies: ');
+    expect((await s.actor('bob').request({ method: 'GET', path: '/x' })).body).toBe('page /x; cookies: sid=bob-session');
+    expect(s.actor('alice')).toBe(s.actor('alice'));
+  });
+
+  it('saveCookies/restoreCookies replays an old session cookie after logout', async () => {
+    const server = await bookingServer();
+    const alice = site(server).actor('alice');
+    await alice.request({ method: 'POST', path: '/login', form: { user: 'alice' } });
+    const saved = alice.saveCookies();
+    await alice.request({ method: 'POST', path: '/logout' });
+    expect(alice.cookie('sid')).toBeUndefined();
+    expect((await alice.request({ method: 'GET', path: '/x' })).body).toBe('page /x; cookies: ');
+    alice.restoreCookies(saved);
+    expect(alice.cookie('sid')).toBe('alice-session');
+    expect((await alice.request({ method: 'GET', path: '/x' })).body).toBe('page /x; cookies: sid=alice-session');
+    alice.clearCookies();
+    expect(alice.cookie('sid')).toBeUndefined();
+    expect(() => alice.restoreCookies('not a jar')).toThrow(BookfuzzError);
+  });
+});
