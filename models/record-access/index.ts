@@ -63,5 +63,5 @@ export const model = defineModel<RecordWorld>({
   ],
   policy,
   simulator: simulate,
-  maxSteps: 6,
+  maxSteps: 8,
 });
