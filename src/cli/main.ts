@@ -4,6 +4,7 @@ import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import { checkCommand } from './commands/check.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
+import { stagingCommand } from './commands/staging.js';
 import { parseReportFormats } from '../report/write-reports.js';
 import { loadConfig } from './config.js';
 import { commaList, exitCode, processIo, type Io } from './io.js';
@@ -78,6 +79,19 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
         code = await replayCommand(io, { path: a.path, variant: a.variant, flaws: commaList(a.flaws), json: a.json });
+      },
+    )
+    .command(
+      'staging',
+      'start the reference staging site on 127.0.0.1 (until Ctrl-C)',
+      (y) =>
+        y
+          .option('variant', { type: 'string', describe: 'vulnerable (every flaw) or fixed' })
+          .option('flaws', { type: 'string', describe: 'comma-separated flaws of any model to switch on' })
+          .option('port', { type: 'number', default: 0, describe: 'port (0: any free port)' })
+          .option('seed-token', { type: 'string', describe: 'enable the seeding endpoint with this token' }),
+      async (a) => {
+        code = await stagingCommand(io, { variant: a.variant, flaws: commaList(a.flaws), port: a.port, seedToken: a['seed-token'] });
       },
     )
     .demandCommand(1, 'name a command (see bookfuzz --help)')

@@ -5,7 +5,7 @@ import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import { twinCaseArbitrary } from '../world/twin-case.js';
-import { checkModel, searchOnce } from './check.js';
+import { checkModel, searchOnce, simulatorRunner } from './check.js';
 import { dedupKey } from './finding.js';
 import { replayFinding } from './replay.js';
 
@@ -57,7 +57,7 @@ describe('check nhs-covid-booking', () => {
     if (!finding) return;
     const oracle = oracles.find((o) => o.id === finding.oracle);
     if (!oracle) throw new Error('oracle missing');
-    const again = await searchOnce(model, oracle, twinCaseArbitrary(model), new Set(finding.flaws), {
+    const again = await searchOnce(model, oracle, twinCaseArbitrary(model), simulatorRunner(model, new Set(finding.flaws)), {
       seed: finding.seed,
       runs: run.runs,
       excluded: new Set(finding.excluded),

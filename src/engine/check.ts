@@ -9,6 +9,7 @@ import type { EngineListener } from './events.js';
 import { buildFinding, dedupKey, type Finding } from './finding.js';
 import type { RunDocument } from './run-document.js';
 import { deriveSeed, randomSeed } from './seeds.js';
+import type { TwinRun } from '../oracles/oracle.js';
 import { runTwin } from './twin-run.js';
 
 export interface CheckOptions extends FlawChoice {
@@ -23,6 +24,29 @@ export interface CheckOptions extends FlawChoice {
   onEvent?: EngineListener;
   /** Stops the run early (Ctrl-C): what was found so far is kept and the status is `interrupted`. */
   signal?: AbortSignal;
+  /** Where cases run: the model's simulator (default) or a live target. */
+  runner?: CaseRunner;
+  /** Re-runs a finding must survive before it is reported (default 0: the simulator is deterministic). */
+  confirmations?: number;
+  /** Ends the search early without calling the run interrupted (a spent request budget). */
+  until?: AbortSignal;
+  /** Name the variant and flaws of a live target instead of resolving them from the model. */
+  describe?: { variant: string; flaws: string[] };
+  /** Notes to add to the document at the end (transport errors, budget), read when the run ends. */
+  notes?: () => string[];
+}
+
+/** Runs a twin case somewhere (the model's simulator, a live site) and returns both traces. */
+export interface CaseRunner {
+  mode: 'model' | 'live';
+  run(kase: TwinCase): TwinRun | Promise<TwinRun>;
+  /** Learn what varies between runs of the same world (live mode), before any judging. */
+  calibrate?(cases: readonly TwinCase[]): Promise<void>;
+}
+
+/** The in-process runner: the model's simulator with the given flaws. */
+export function simulatorRunner(model: Model, flaws: ReadonlySet<string>): CaseRunner {
+  return { mode: 'model', run: (kase) => runTwin(model, kase, flaws) };
 }
 
 export const defaultRuns = 300;
@@ -37,7 +61,7 @@ export async function checkModel(
   options: CheckOptions = {},
 ): Promise<RunDocument> {
   const started = performance.now();
-  const { variant, flaws } = resolveFlaws(model, options);
+  const { variant, flaws } = options.describe ?? resolveFlaws(model, options);
   const flawSet = new Set(flaws);
   const runs = options.runs ?? defaultRuns;
   const seed = options.seed ?? randomSeed();
@@ -45,20 +69,23 @@ export async function checkModel(
   const emit = options.onEvent ?? (() => {});
   emit({ type: 'run-started', model: model.name, variant, oracles: selected.map((o) => o.id), runs, seed });
 
-  const stats = { cases: 0, steps: 0 };
+  const stats = { cases: 0, steps: 0, unconfirmed: 0 };
   const findings: Finding[] = [];
   const arbitrary = twinCaseArbitrary(model);
+  const runner = options.runner ?? simulatorRunner(model, flawSet);
+  if (runner.calibrate) await runner.calibrate(fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: 3 }));
+  const stopped = () => options.signal?.aborted === true || options.until?.aborted === true;
   for (const oracle of selected) {
-    if (options.signal?.aborted) break;
+    if (stopped()) break;
     const excluded = new Set<string>();
     for (let attempt = 0; attempt < (options.maxFindingsPerOracle ?? 8); attempt++) {
-      if (options.signal?.aborted) break;
+      if (stopped()) break;
       const oracleSeed = deriveSeed(seed, `${oracle.id}#${attempt}`);
-      const found = await searchOnce(model, oracle, arbitrary, flawSet, {
+      const found = await searchOnce(model, oracle, arbitrary, runner, {
         seed: oracleSeed,
         runs,
         excluded,
-        signal: options.signal,
+        signal: anySignal(options.signal, options.until),
         onCase: (steps) => {
           stats.cases++;
           stats.steps += steps;
@@ -66,6 +93,12 @@ export async function checkModel(
         },
       });
       if (!found) break;
+      if (!(await confirmed(runner, found, options.confirmations ?? 0))) {
+        // Did not reproduce every time: noise, not a finding. Search on without it.
+        stats.unconfirmed++;
+        excluded.add(dedupKey(found.violation));
+        continue;
+      }
       const finding = buildFinding({
         model: model.name,
         modelFile: portablePath(model.source),
@@ -88,7 +121,7 @@ export async function checkModel(
   const document: RunDocument = {
     version: 1,
     tool: 'bookfuzz',
-    mode: 'model',
+    mode: runner.mode,
     model: model.name,
     variant,
     flaws,
@@ -96,10 +129,13 @@ export async function checkModel(
     runs,
     seed,
     status: options.signal?.aborted ? 'interrupted' : findings.length > 0 ? 'failed' : 'passed',
-    stats: { ...stats, durationMs: Math.round(performance.now() - started) },
+    stats: { cases: stats.cases, steps: stats.steps, durationMs: Math.round(performance.now() - started) },
     findings,
   };
   if (model.source) document.modelFile = model.source;
+  const notes = [...(options.notes?.() ?? [])];
+  if (stats.unconfirmed > 0) notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run and were not reported`);
+  if (notes.length > 0) document.notes = notes;
   emit({ type: 'run-finished', document });
   return document;
 }
@@ -117,6 +153,7 @@ interface SearchOptions {
 const casesPerTurn = 64;
 
 interface Found {
+  oracle: Oracle;
   kase: TwinCase;
   run: ReturnType<typeof runTwin>;
   violation: Violation;
@@ -128,11 +165,11 @@ export async function searchOnce(
   model: Model,
   oracle: Oracle,
   arbitrary: fc.Arbitrary<TwinCase>,
-  flaws: ReadonlySet<string>,
+  runner: CaseRunner,
   options: SearchOptions,
 ): Promise<Found | null> {
-  const fresh = (kase: TwinCase) => {
-    const run = runTwin(model, kase, flaws);
+  const fresh = async (kase: TwinCase) => {
+    const run = await runner.run(kase);
     const violations = oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v)));
     return { run, violations };
   };
@@ -147,7 +184,7 @@ export async function searchOnce(
     if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
     options.onCase?.(kase.steps.length);
     try {
-      return fresh(kase).violations.length === 0;
+      return (await fresh(kase)).violations.length === 0;
     } catch (error) {
       thrown ??= error;
       throw error;
@@ -166,16 +203,28 @@ export async function searchOnce(
   }
   const shrunk = details.counterexample?.[0];
   if (!shrunk) return null;
-  const first = fresh(shrunk).violations[0];
+  const first = (await fresh(shrunk)).violations[0];
   if (!first) {
     throw new BookfuzzError('BF_MODEL_INVALID', 'a failing case did not fail again: the simulator is not deterministic', {
       where: `model ${model.name}, oracle ${oracle.id}`,
     });
   }
-  const kase = withoutNeedlessSteps(shrunk, (candidate) => fresh(candidate).violations.some((v) => dedupKey(v) === dedupKey(first)));
-  const { run, violations } = fresh(kase);
+  const kase = await withoutNeedlessSteps(shrunk, async (candidate) =>
+    (await fresh(candidate)).violations.some((v) => dedupKey(v) === dedupKey(first)),
+  );
+  const { run, violations } = await fresh(kase);
   const violation = violations.find((v) => dedupKey(v) === dedupKey(first)) ?? first;
-  return { kase, run, violation, path: details.counterexamplePath ?? '' };
+  return { oracle, kase, run, violation, path: details.counterexamplePath ?? '' };
+}
+
+/** A candidate is reported only if every re-run shows the same problem again. */
+async function confirmed(runner: CaseRunner, found: Found, times: number): Promise<boolean> {
+  const key = dedupKey(found.violation);
+  for (let i = 0; i < times; i++) {
+    const run = await runner.run(found.kase);
+    if (!found.oracle.check(run).some((v) => dedupKey(v) === key)) return false;
+  }
+  return true;
 }
 
 /**
@@ -184,11 +233,11 @@ export async function searchOnce(
  * no single step can be removed: the counterexample is then minimal in that sense. Deterministic,
  * so replaying seed and path and applying this again gives the same case.
  */
-export function withoutNeedlessSteps(kase: TwinCase, stillFails: (kase: TwinCase) => boolean): TwinCase {
+export async function withoutNeedlessSteps(kase: TwinCase, stillFails: (kase: TwinCase) => Promise<boolean>): Promise<TwinCase> {
   let current = kase;
   for (let i = current.steps.length - 1; i >= 0 && current.steps.length > 1; i--) {
     const candidate = { ...current, steps: current.steps.filter((_, j) => j !== i) };
-    if (stillFails(candidate)) {
+    if (await stillFails(candidate)) {
       current = candidate;
       i = current.steps.length;
     }
@@ -201,6 +250,11 @@ function portablePath(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   const local = relative(process.cwd(), file);
   return local && !local.startsWith('..') && !isAbsolute(local) ? local : file;
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
 function selectOracles(model: Model, available: readonly Oracle[], ids: readonly string[] | undefined): Oracle[] {

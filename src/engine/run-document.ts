@@ -16,4 +16,8 @@ export interface RunDocument {
   status: 'passed' | 'failed' | 'interrupted';
   stats: { cases: number; steps: number; durationMs: number };
   findings: Finding[];
+  /** Live mode: the base URL fuzzed. */
+  target?: string;
+  /** What the user should know: transport errors, a spent budget, candidates that did not reproduce. */
+  notes?: string[];
 }

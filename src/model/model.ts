@@ -1,5 +1,6 @@
 import type * as fc from 'fast-check';
 import type { Canary } from '../identity/canary.js';
+import type { HttpBinding } from '../targets/http/binding.js';
 import type { Exchange } from '../targets/http/types.js';
 import type { Json, JsonObject } from './json.js';
 
@@ -39,6 +40,8 @@ export interface ModelSpec<W extends object = object> {
   maxSteps?: number;
   /** Replace the default step generator (any action by any of its actors, any order). */
   steps?: fc.Arbitrary<Step[]>;
+  /** How the flow runs against a live site (`bookfuzz fuzz`); usually `models/<name>/http.ts`. */
+  http?: HttpBinding<W>;
 }
 
 export interface ActorSpec {

@@ -87,6 +87,8 @@ const runDocumentFields: Presence<RunDocument> = {
   status: 'required',
   stats: 'required',
   findings: 'required',
+  target: 'optional',
+  notes: 'optional',
 };
 const findingFields: Presence<Finding> = {
   id: 'required',

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BookfuzzError } from '../../errors.js';
+import { observeResponses } from '../../observe/observe-responses.js';
 import { createLiveSite, type LiveSiteHandle, type LiveSiteOptions } from './create-live-site.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -118,6 +119,9 @@ describe('hostile or broken servers', () => {
     const response = await site(server).actor('v').request({ method: 'GET', path: '/broken' });
     expect(response.status).toBe(200);
     expect(response.body).toContain('unclosed');
+    const observation = JSON.stringify(observeResponses([response]));
+    expect(observation).toContain('cell');
+    expect(observation).toContain('"type":"html"');
   });
 
   it('a connection reset gives BF_TRANSPORT', async () => {

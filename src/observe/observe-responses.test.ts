@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { HttpResponse } from '../targets/http/types.js';
+import { firstDifference } from './first-difference.js';
+import { observeResponses } from './observe-responses.js';
+
+function html(body: string, extra: Partial<HttpResponse> = {}): HttpResponse {
+  return {
+    status: 200,
+    path: '/book',
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body,
+    truncated: false,
+    redirects: [],
+    setCookies: [],
+    timeMs: 12,
+    ...extra,
+  };
+}
+
+function page(o: { nonce: string; csrf: string; time: string; heading: string; extra?: string }): string {
+  return `<!doctype html><html><head><title>Book a vaccination</title>
+<meta name="csrf-token" content="${o.csrf}"><script nonce="${o.nonce}">var t = "${o.time}";</script>
+<style nonce="${o.nonce}">h1{color:red}</style></head>
+<body><main id="content"><h1 class="govuk-heading-l">${o.heading}</h1>
+<p>Page generated at ${o.time}</p>
+<form action="/bookings/1042/confirm?step=2" method="POST">
+<input type="hidden" name="_csrf" value="${o.csrf}">
+<input type="hidden" name="nonce" value="${o.nonce}">
+<label for="n">NHS number</label><input id="n" name="nhsNumber" value="">
+<button type="submit">Continue</button></form>${o.extra ?? ''}</main></body></html>`;
+}
+
+describe('observeResponses', () => {
+  it('two pages that differ only in a nonce, a CSRF value and a timestamp give equal observations', () => {
+    const a = observeResponses([html(page({ nonce: 'r4nd0mN0nce123456', csrf: 'c5rfT0kenAAAA1111BBBB', time: '2026-11-25T10:00:01Z', heading: 'Book your vaccination' }))]);
+    const b = observeResponses([html(page({ nonce: 'Zq81nonceValue9x7k', csrf: 'Xy7TokenCCCC2222dddd9', time: '2026-11-25T10:07:45.123Z', heading: 'Book your vaccination' }))]);
+    expect(firstDifference(a, b)).toBeNull();
+    expect(a).toEqual(b);
+  });
+
+  it('two pages that differ in a screen heading do not', () => {
+    const a = observeResponses([html(page({ nonce: 'n1', csrf: 'c1', time: '09:30', heading: 'Your booking reference' }))]);
+    const b = observeResponses([html(page({ nonce: 'n1', csrf: 'c1', time: '09:30', heading: 'Answer some screening questions' }))]);
+    expect(firstDifference(a, b)).toBe('responses[0].body.text[0]');
+  });
+
+  it('shows the skeleton: structure lines, templated form action, masked hidden values, visible text only', () => {
+    const observation = observeResponses([html(page({ nonce: 'n0nce0000aaaa1111', csrf: 'c5rf', time: '10:00', heading: 'Book' }))]);
+    const response = (observation['responses'] as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const body = response['body'] as { title: string; structure: string[]; text: string[] };
+    expect(body.title).toBe('Book a vaccination');
+    expect(body.structure).toContain('      form[action=/bookings/{n}/confirm?step][method=post]');
+    expect(body.structure).toContain('        input[type=hidden][name=_csrf][value=‹token›]');
+    expect(body.structure).toContain('    meta[name=csrf-token][content=‹token›]');
+    expect(body.structure.some((line) => line.includes('script') || line.includes('style'))).toBe(false);
+    expect(body.text).toEqual(['Book', 'Page generated at ‹time›', 'NHS number', 'Continue']);
+    expect(response['headers']).toEqual({ 'content-type': 'text/html' });
+    expect(response['length']).toBe('512-1023');
+  });
+
+  it('replaces the values the actor typed by placeholders, and keeps NHS numbers and family names it did not type', () => {
+    const body = `<h1>Booking for Zoë Ōkawa-Smith</h1><p>NHS number 999 000 0018</p>
+      <p>Also registered: Tama Ngata, NHS number 9990000026, NHI ZZZ0024, tama.ngata@example.test</p>
+      <input type="hidden" name="patient" value="9990000026">`;
+    const observation = observeResponses([html(body, { path: '/lookup/9990000018' })], {
+      typed: { nhsNumber: '999 000 0018', givenName: 'Zoë', familyName: 'Ōkawa-Smith', nhsDigits: '9990000018' },
+    });
+    const text = JSON.stringify(observation);
+    expect(text).toContain('Booking for ‹givenName› ‹familyName›');
+    expect(text).toContain('NHS number ‹nhsNumber›');
+    expect(text).toContain('/lookup/‹nhsDigits›');
+    for (const canary of ['Ngata', '9990000026', 'ZZZ0024', 'tama.ngata@example.test']) expect(text).toContain(canary);
+    expect(text).toContain('input[type=hidden][name=patient][value=9990000026]');
+  });
+
+  it('keeps JSON values (booleans, enums, numbers) and masks volatile ones', () => {
+    const response: HttpResponse = {
+      ...html(''),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ vaccinated: true, doses: 1, status: 'second-dose-due', at: '2026-11-25T10:00:00Z', ts: 1764064800000, nhs: 9990000018, id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }),
+    };
+    const observation = observeResponses([response]);
+    expect((observation['responses'] as Record<string, unknown>[])[0]?.['body']).toEqual({
+      type: 'json',
+      value: { vaccinated: true, doses: 1, status: 'second-dose-due', at: '‹time›', ts: '‹time›', nhs: 9990000018, id: '‹uuid›' },
+    });
+    const other = observeResponses([{ ...response, body: response.body.replace('true', 'false') }]);
+    expect(firstDifference(observation, other)).toBe('responses[0].body.value.vaccinated');
+  });
+
+  it('observes redirects, cookies, status and relevant headers as templates and names', () => {
+    const observation = observeResponses([
+      html('', {
+        status: 302,
+        path: '/bookings/77?confirm=yes',
+        headers: { 'content-type': 'text/plain', location: '/bookings/77/done?ref=BK1', 'set-cookie': 'sid=abc', 'x-request-id': 'r-1234' },
+        redirects: [{ status: 303, from: '/bookings', location: '/bookings/77?confirm=yes' }],
+        setCookies: ['sid', 'csrf', 'sid'],
+      }),
+    ]);
+    expect(observation).toEqual({
+      responses: [
+        {
+          status: 302,
+          path: '/bookings/{n}?confirm',
+          redirects: [{ status: 303, location: '/bookings/{n}?confirm' }],
+          cookies: ['csrf', 'sid'],
+          headers: { 'content-type': 'text/plain', location: '/bookings/{n}/done?ref' },
+          body: { type: 'empty' },
+          length: '<256',
+        },
+      ],
+    });
+  });
+
+  it('parses invalid HTML the way a browser would, without throwing', () => {
+    const broken = '<p>Open <b>bold <i>both</b> still</i><table><td>cell</div><span>text outside</table></unknown><!-- note 9990000018 -->\u0000\uFFFD';
+    const observation = observeResponses([html(broken, { truncated: true })]);
+    const response = (observation['responses'] as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const body = response['body'] as { text: string[]; comments: string[] };
+    expect(body.text.join(' | ')).toContain('cell');
+    expect(body.text.join(' | ')).toContain('text outside');
+    expect(body.comments).toEqual(['note 9990000018']);
+    expect(response['truncated']).toBe(true);
+  });
+
+  it('reads text and undeclared bodies sensibly', () => {
+    const plain = observeResponses([html('line one at 10:30\n\n  line   two ', { headers: { 'content-type': 'text/plain' } })]);
+    expect((plain['responses'] as Record<string, unknown>[])[0]?.['body']).toEqual({ type: 'text', text: ['line one at ‹time›', 'line two'] });
+    const bad = observeResponses([html('{not json', { headers: { 'content-type': 'application/json' } })]);
+    expect((bad['responses'] as Record<string, unknown>[])[0]?.['body']).toEqual({ type: 'text', invalidJson: true, text: ['{not json'] });
+    const pdf = observeResponses([html('%PDF-1.7', { headers: { 'content-type': 'application/pdf' } })]);
+    expect((pdf['responses'] as Record<string, unknown>[])[0]?.['body']).toEqual({ type: 'binary', mediaType: 'application/pdf' });
+  });
+});

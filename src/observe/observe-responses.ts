@@ -1,0 +1,99 @@
+import type { HttpResponse } from '../targets/http/types.js';
+import type { Json, JsonObject } from '../model/json.js';
+import type { Observation } from '../model/model.js';
+import { htmlSkeleton } from './html-skeleton.js';
+import { jsonShape } from './json-shape.js';
+import { lengthBucket } from './length-bucket.js';
+import { maskTyped } from './mask-typed.js';
+import { pathTemplate } from './path-template.js';
+import { maskVolatile } from './volatile-masks.js';
+
+export interface ObserveOptions {
+  /** Values the actor typed in this step (`{ nhsNumber: '9990000018' }`): shown as `‹nhsNumber›`. */
+  typed?: Record<string, string>;
+}
+
+/**
+ * The normalized observation of one step from the responses the actor received:
+ * `{ responses: [...] }` with, for each response,
+ *
+ * - `status`, `path` (a path template), `redirects` (`{ status, location }` templates),
+ * - `cookies`: names of cookies set, sorted (never values),
+ * - `headers`: only those that say something — `content-type` (media type only), `location`,
+ *   `content-disposition`, `www-authenticate` (scheme only),
+ * - `body`: an HTML skeleton (`type: 'html'`, title, structure, visible text), a JSON shape
+ *   (`type: 'json'`, values kept, volatile ones masked), text lines, or `empty` / `binary`,
+ * - `length`: a coarse bucket of the body size after masking,
+ * - `truncated: true` when the body was cut at the size cap.
+ *
+ * Everything the actor typed becomes a `‹name›` placeholder first, then times, dates, UUIDs and
+ * random tokens are masked; NHS numbers, NHI-like ids, names and emails are never masked.
+ *
+ * @example
+ * const observation = observeResponses([response], { typed: { nhsNumber: '9990000018' } });
+ */
+export function observeResponses(responses: readonly HttpResponse[], options: ObserveOptions = {}): Observation {
+  const typed = options.typed;
+  const mask = (text: string): string => maskVolatile(maskTyped(text, typed));
+  const path = (p: string): string => maskTyped(pathTemplate(p), typed);
+  return { responses: responses.map((response) => observeResponse(response, mask, path)) };
+}
+
+function observeResponse(response: HttpResponse, mask: (text: string) => string, path: (p: string) => string): JsonObject {
+  const headers = lowerCase(response.headers);
+  const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const observed: JsonObject = {
+    status: response.status,
+    path: path(response.path),
+    redirects: response.redirects.map((hop) => ({ status: hop.status, location: path(hop.location) })),
+    cookies: [...new Set(response.setCookies)].sort(),
+    headers: relevantHeaders(headers, mediaType, mask, path),
+    body: observeBody(response.body, mediaType, mask),
+    length: lengthBucket(Buffer.byteLength(mask(response.body))),
+  };
+  if (response.truncated) observed['truncated'] = true;
+  return observed;
+}
+
+function relevantHeaders(headers: Record<string, string>, mediaType: string, mask: (text: string) => string, path: (p: string) => string): JsonObject {
+  const out: JsonObject = {};
+  if (mediaType !== '') out['content-type'] = mediaType;
+  const location = headers['location'];
+  if (location !== undefined) out['location'] = path(location);
+  const disposition = headers['content-disposition'];
+  if (disposition !== undefined) out['content-disposition'] = mask(disposition);
+  const authenticate = headers['www-authenticate'];
+  if (authenticate !== undefined) out['www-authenticate'] = authenticate.trim().split(/\s+/)[0] ?? '';
+  return out;
+}
+
+function observeBody(body: string, mediaType: string, mask: (text: string) => string): Json {
+  if (body.trim() === '') return { type: 'empty' };
+  const looksHtml = /^\s*(?:<!doctype html|<html|<head|<body|<!--|<[a-z][a-z0-9]*[\s>])/i.test(body);
+  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml' || (mediaType === '' && looksHtml)) return htmlSkeleton(body, mask);
+  if (mediaType === 'application/json' || mediaType.endsWith('+json') || (mediaType === '' && /^\s*[[{]/.test(body))) {
+    try {
+      return { type: 'json', value: jsonShape(JSON.parse(body) as Json, mask) };
+    } catch {
+      return { type: 'text', invalidJson: true, text: textLines(body, mask) };
+    }
+  }
+  if (mediaType === '' || mediaType.startsWith('text/') || mediaType.endsWith('+xml') || mediaType === 'application/xml' || mediaType === 'application/javascript') {
+    return { type: 'text', text: textLines(body, mask) };
+  }
+  return { type: 'binary', mediaType };
+}
+
+function textLines(body: string, mask: (text: string) => string): string[] {
+  return body
+    .split(/\r?\n/)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .map(mask);
+}
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
+}

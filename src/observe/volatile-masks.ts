@@ -1,0 +1,89 @@
+/**
+ * Masks for values that change on every page load — times, dates, UUIDs, random tokens — so
+ * two loads of the same page read the same. They never touch what the leak oracles look for:
+ * 10-digit numbers (NHS numbers), NHI-like ids (`ABC1234`), names, emails and phone numbers
+ * are left exactly as they are, and so are placeholders already in the text (`‹name›`).
+ *
+ * @example
+ * maskVolatile('Booked 2026-12-01T09:30:00Z for 9990000018, ref 3f9a7c2e41b84d0f9a1c')
+ * // → 'Booked ‹time› for 9990000018, ref ‹token›'
+ */
+export function maskVolatile(text: string): string {
+  if (text === '') return text;
+  // Emails and placeholders are kept whole: mask only the stretches between them.
+  let out = '';
+  let last = 0;
+  for (const [start, end] of protectedSpans(text)) {
+    out += maskStretch(text.slice(last, start)) + text.slice(start, end);
+    last = end;
+  }
+  return out + maskStretch(text.slice(last));
+}
+
+export const TIME = '‹time›';
+export const DATE = '‹date›';
+export const UUID = '‹uuid›';
+export const TOKEN = '‹token›';
+
+const PLACEHOLDER = /‹[^‹›\n]{1,60}›/g;
+const EMAIL_LOCAL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/;
+const EMAIL_DOMAIN = /[A-Za-z0-9.-]/;
+
+/**
+ * Placeholders and emails, as sorted, non-overlapping [start, end) spans. Emails are found by
+ * growing outwards from each `@` (at most 64 characters left, 255 right), so a long run of
+ * base64 in a page costs linear time, not a regular expression's backtracking.
+ */
+function protectedSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const match of text.matchAll(PLACEHOLDER)) spans.push([match.index, match.index + match[0].length]);
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && at - start < 64 && EMAIL_LOCAL.test(text[start - 1] ?? '')) start--;
+    let end = at + 1;
+    while (end < text.length && end - at < 255 && EMAIL_DOMAIN.test(text[end] ?? '')) end++;
+    while (end > at + 1 && /[.-]/.test(text[end - 1] ?? '')) end--; // a sentence's full stop is not the domain's
+    const domain = text.slice(at + 1, end);
+    if (start < at && /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/.test(domain)) spans.push([start, end]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const previous = merged[merged.length - 1];
+    if (previous && span[0] < previous[1]) previous[1] = Math.max(previous[1], span[1]);
+    else merged.push(span);
+  }
+  return merged;
+}
+
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const WEEKDAY = '(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?,?\\s+)';
+const ORDINAL = '(?:st|nd|rd|th)?';
+
+const RULES: readonly [RegExp, string][] = [
+  // ISO date-times (with optional seconds, fraction and zone)
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?(?![\w:])/g, TIME],
+  // dates: 2026-12-01, 01/12/2026, Tuesday 1 December 2026, 1st Dec 2026, December 1, 2026
+  [/\b\d{4}-\d{2}-\d{2}\b/g, DATE],
+  [/\b\d{1,2}\/\d{1,2}\/\d{4}\b/g, DATE],
+  [new RegExp(`\\b${WEEKDAY}?\\d{1,2}${ORDINAL}\\s+${MONTH}\\.?,?\\s+\\d{4}\\b`, 'gi'), DATE],
+  [new RegExp(`\\b${WEEKDAY}?${MONTH}\\.?\\s+\\d{1,2}${ORDINAL},?\\s+\\d{4}\\b`, 'gi'), DATE],
+  // times: 09:30, 14:05:33, 9:30am, 9.30 pm, 9am
+  [/\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?(?![a-z]))?(?![\w:])/gi, TIME],
+  [/\b\d{1,2}(?:\.\d{2})?\s?[ap]\.?m\.?(?![a-z])/gi, TIME],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, UUID],
+];
+
+/** 16+ hex or base64url characters (optional padding), standing alone. */
+const TOKEN_CANDIDATE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{16,}={0,2}(?![A-Za-z0-9_=-])/g;
+
+function maskStretch(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
+  return out.replace(TOKEN_CANDIDATE, (candidate) => (isRandomToken(candidate) ? TOKEN : candidate));
+}
+
+/** Mixes letters and digits, and hides no 10-digit number (an NHS number glued to other text stays readable). */
+function isRandomToken(candidate: string): boolean {
+  return /[A-Za-z]/.test(candidate) && /\d/.test(candidate) && !/(?<!\d)\d{10}(?!\d)/.test(candidate);
+}

@@ -1,0 +1,132 @@
+import type { CaseRunner } from '../../engine/check.js';
+import type { Trace, TraceStep } from '../../engine/trace.js';
+import { BookfuzzError, isBookfuzzError } from '../../errors.js';
+import type { Model, StepResult } from '../../model/model.js';
+import { maskTyped } from '../../observe/mask-typed.js';
+import { applyNoise, learnNoise, mergeNoise, type NoiseMask } from '../../observe/noise.js';
+import { twinOf, type TwinCase } from '../../world/twin-case.js';
+import type { HttpBinding } from './binding.js';
+import type { LiveSiteHandle } from './create-live-site.js';
+
+/** A transport failure seen during a run: the case was judged only up to the failing step. */
+export interface TransportProblem {
+  where: string;
+  message: string;
+  count: number;
+}
+
+export interface LiveRunnerOptions {
+  model: Model;
+  binding: HttpBinding;
+  /** A fresh live site (new cookie jars) sharing the run's rate limit and budget. */
+  openSite: () => LiveSiteHandle;
+  /** Transport failures in a row after which the run stops (the site is down). Default 5. */
+  maxConsecutiveFailures?: number;
+}
+
+export interface LiveRunner extends CaseRunner {
+  /** Transport problems seen so far, grouped by where and what. */
+  problems(): TransportProblem[];
+}
+
+/**
+ * Runs twin cases against a live site through a model's HTTP binding. Each side of the twin
+ * gets a fresh site handle (fresh cookie jars) and the world is put on the site first. The
+ * model's own simulator, with no flaw, runs alongside as the reference semantics: it supplies
+ * the server-side world each step is judged on. Observations have typed values and learned
+ * noise masked. A transport failure ends that side at the failing step (both sides are judged
+ * on the same prefix) and is recorded, never turned into a finding.
+ */
+export function liveRunner(options: LiveRunnerOptions): LiveRunner {
+  const { model, binding } = options;
+  let noise: NoiseMask | undefined;
+  const problems = new Map<string, TransportProblem>();
+  let consecutive = 0;
+
+  const record = (error: BookfuzzError) => {
+    const key = `${error.where ?? ''}\u0000${error.message}`;
+    const known = problems.get(key);
+    if (known) known.count++;
+    else problems.set(key, { where: error.where ?? '', message: error.message, count: 1 });
+    consecutive++;
+    if (consecutive >= (options.maxConsecutiveFailures ?? 5)) {
+      throw new BookfuzzError('BF_TRANSPORT', `the target failed ${consecutive} times in a row, stopping: ${error.message}`, {
+        where: error.where,
+        cause: error,
+      });
+    }
+  };
+
+  async function runSide(world: object, kase: TwinCase): Promise<{ trace: Trace; failedAt: number | null }> {
+    const site = options.openSite();
+    const steps: TraceStep[] = [];
+    let failedAt: number | null = null;
+    try {
+      await binding.setup(world, site);
+      const reference = model.simulator(structuredClone(world), new Set());
+      for (const [index, step] of kase.steps.entries()) {
+        const before = structuredClone(reference.world());
+        let result: StepResult;
+        try {
+          result = await binding.perform(step, site, before);
+        } catch (error) {
+          if (isBookfuzzError(error) && error.code === 'BF_TRANSPORT') {
+            record(error);
+            failedAt = index;
+            break;
+          }
+          throw error;
+        }
+        reference.step(step);
+        const observation = maskTyped(result.observation, result.typed);
+        steps.push({
+          step,
+          before,
+          result: { ...result, observation: noise ? applyNoise(observation, noise) : observation, exchanges: site.takeExchanges() },
+        });
+      }
+      if (failedAt === null) consecutive = 0;
+      return { trace: { world, steps, after: reference.world() }, failedAt };
+    } catch (error) {
+      if (isBookfuzzError(error) && error.code === 'BF_TRANSPORT' && failedAt === null) {
+        // Setting the world up failed: nothing to judge in this case.
+        record(error);
+        return { trace: { world, steps: [], after: world }, failedAt: 0 };
+      }
+      throw error;
+    } finally {
+      try {
+        await binding.cleanup?.(world, site);
+      } finally {
+        await site.close();
+      }
+    }
+  }
+
+  const runner: LiveRunner = {
+    mode: 'live',
+    async run(kase) {
+      const a = await runSide(kase.world, kase);
+      const b = await runSide(twinOf(model, kase), kase);
+      // Judge both sides on the prefix both completed.
+      const cut = Math.min(a.trace.steps.length, b.trace.steps.length);
+      a.trace.steps = a.trace.steps.slice(0, cut);
+      b.trace.steps = b.trace.steps.slice(0, cut);
+      const hiddenFrom = model.secrets[kase.secret]?.hiddenFrom ?? [];
+      return { model, secret: { name: kase.secret, hiddenFrom, variation: kase.variation }, a: a.trace, b: b.trace };
+    },
+    async calibrate(cases) {
+      // Run each world twice with the same secret: whatever differs is noise.
+      for (const kase of cases) {
+        const first = await runSide(kase.world, kase);
+        const second = await runSide(kase.world, kase);
+        const cut = Math.min(first.trace.steps.length, second.trace.steps.length);
+        const sequences = [first, second].map((side) => side.trace.steps.slice(0, cut).map((s) => s.result.observation));
+        const learned = learnNoise(sequences);
+        noise = noise ? mergeNoise(noise, learned) : learned;
+      }
+    },
+    problems: () => [...problems.values()],
+  };
+  return runner;
+}
