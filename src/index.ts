@@ -40,6 +40,12 @@ export type { RunDocument } from './engine/run-document.js';
 export type { EngineEvent, EngineListener } from './engine/events.js';
 export type { CheckOptions } from './engine/check.js';
 
+// Live mode: what HTTP bindings (models/<name>/http.ts) use.
+export type { HttpBinding } from './targets/http/binding.js';
+export type { ActorClient, Exchange, HttpRequest, HttpResponse, LiveSite, RedirectHop } from './targets/http/types.js';
+export { observeResponses } from './observe/observe-responses.js';
+export { inputValue, pageForms, pageLinks, type PageForm } from './targets/http/extract.js';
+
 /**
  * Check a model in process (model mode, no network) with every oracle that applies to it, and
  * resolve to the run document — the same one `bookfuzz check --json` prints. The model is a

@@ -36,11 +36,15 @@ export interface HttpResponse {
   redirects: RedirectHop[];
   /** Names of cookies set by this response (all hops). */
   setCookies: string[];
-  /** Milliseconds from sending the first request to the end of the last body. */
+  /** Network time in milliseconds: the sum over every hop of sending the request to the end of its body (waits for the rate limit and concurrency cap excluded, so timing is not distorted). */
   timeMs: number;
 }
 
-/** A request and its answer as recorded for reports: cookies and tokens redacted. */
+/**
+ * One HTTP request actually sent and its answer, as recorded for reports: cookies and tokens
+ * redacted. A redirect chain gives one exchange per hop. For an allowed cross-origin hop,
+ * `path` holds the full URL.
+ */
 export interface Exchange {
   actor: string;
   method: string;
