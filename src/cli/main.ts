@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import { checkCommand } from './commands/check.js';
+import { fuzzCommand } from './commands/fuzz.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
 import { stagingCommand } from './commands/staging.js';
@@ -79,6 +80,56 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
         code = await replayCommand(io, { path: a.path, variant: a.variant, flaws: commaList(a.flaws), json: a.json });
+      },
+    )
+    .command(
+      'fuzz <model>',
+      'fuzz a live site over HTTP with a model and its HTTP binding',
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'model name or path (it must have an HTTP binding)' })
+          .option('target', { type: 'string', describe: 'base URL of the site, e.g. http://127.0.0.1:8080' })
+          .option('staging', { type: 'boolean', default: false, describe: 'start the embedded staging site on an ephemeral port and fuzz it' })
+          .option('variant', { type: 'string', describe: 'with --staging: vulnerable or fixed' })
+          .option('flaws', { type: 'string', describe: 'with --staging: comma-separated flaws to switch on' })
+          .option('allow-host', { type: 'string', array: true, describe: 'a host besides loopback that may be contacted (repeatable)' })
+          .option('rps', { type: 'number', describe: 'requests per second, all actors together (default: no limit)' })
+          .option('budget', { type: 'number', describe: 'most requests to send in the whole run' })
+          .option('runs', { type: 'number', describe: 'generated cases per oracle (default 100)' })
+          .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
+          .option('seed-token', { type: 'string', describe: "the site's seeding token (x-bookfuzz-seed-token)" })
+          .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
+          .option('confirm', { type: 'number', default: 3, describe: 'times a finding must reproduce before it is reported' })
+          .option('json', { type: 'boolean', default: false })
+          .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
+          .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
+          .option('out', { type: 'string', describe: 'folder for --report files (default bookfuzz-report)' })
+          .option('config', { type: 'string', describe: 'configuration file' }),
+      async (a) => {
+        const { config } = await loadConfig(io.cwd, a.config);
+        const report = a.report ?? config.report?.join(',');
+        code = await withInterrupt(io, (signal) =>
+          fuzzCommand(io, {
+            model: a.model,
+            target: a.target ?? (a.staging ? undefined : config.target),
+            staging: a.staging,
+            variant: a.variant,
+            flaws: commaList(a.flaws),
+            allowHosts: a['allow-host'] ?? config.allowHost ?? [],
+            rps: a.rps ?? config.rps,
+            budget: positiveInteger(a.budget ?? config.budget, '--budget'),
+            runs: positiveInteger(a.runs ?? config.runs, '--runs'),
+            seed: integer(a.seed ?? config.seed, '--seed'),
+            seedToken: a['seed-token'],
+            oracles: commaList(a.oracles) ?? config.oracles,
+            confirmations: integer(a.confirm, '--confirm') ?? 3,
+            json: a.json,
+            corpus: a.corpus ?? config.corpus ?? 'corpora',
+            reports: report === undefined ? undefined : parseReportFormats(report),
+            out: a.out ?? config.out ?? 'bookfuzz-report',
+            signal,
+          }),
+        );
       },
     )
     .command(

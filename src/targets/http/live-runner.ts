@@ -22,6 +22,8 @@ export interface LiveRunnerOptions {
   openSite: () => LiveSiteHandle;
   /** Transport failures in a row after which the run stops (the site is down). Default 5. */
   maxConsecutiveFailures?: number;
+  /** Called once when the request budget is spent: the engine should stop searching. */
+  onBudgetSpent?: () => void;
 }
 
 export interface LiveRunner extends CaseRunner {
@@ -42,6 +44,11 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   let noise: NoiseMask | undefined;
   const problems = new Map<string, TransportProblem>();
   let consecutive = 0;
+  let spent = false;
+  const budgetSpent = () => {
+    if (!spent) options.onBudgetSpent?.();
+    spent = true;
+  };
 
   const record = (error: BookfuzzError) => {
     const key = `${error.where ?? ''}\u0000${error.message}`;
@@ -75,6 +82,11 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
             failedAt = index;
             break;
           }
+          if (isBookfuzzError(error) && error.code === 'BF_BUDGET_EXHAUSTED') {
+            budgetSpent();
+            failedAt = index;
+            break;
+          }
           throw error;
         }
         reference.step(step);
@@ -88,15 +100,18 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       if (failedAt === null) consecutive = 0;
       return { trace: { world, steps, after: reference.world() }, failedAt };
     } catch (error) {
-      if (isBookfuzzError(error) && error.code === 'BF_TRANSPORT' && failedAt === null) {
+      if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED') && failedAt === null) {
         // Setting the world up failed: nothing to judge in this case.
-        record(error);
+        if (error.code === 'BF_TRANSPORT') record(error);
+        else budgetSpent();
         return { trace: { world, steps: [], after: world }, failedAt: 0 };
       }
       throw error;
     } finally {
       try {
         await binding.cleanup?.(world, site);
+      } catch (error) {
+        if (!(isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED'))) throw error;
       } finally {
         await site.close();
       }

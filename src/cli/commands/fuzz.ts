@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { relative } from 'node:path';
+import { checkModel } from '../../engine/check.js';
+import { saveFinding } from '../../engine/corpus.js';
+import type { RunDocument } from '../../engine/run-document.js';
+import { BookfuzzError } from '../../errors.js';
+import { loadModel } from '../../model/load-model.js';
+import { oracles } from '../../oracles/index.js';
+import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
+import { writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { startStagingSite } from '../../staging/index.js';
+import { createLiveSite } from '../../targets/http/create-live-site.js';
+import { createRequestBudget } from '../../targets/http/interceptors/budget.js';
+import { createRateLimiter } from '../../targets/http/interceptors/rate-limit.js';
+import { liveRunner } from '../../targets/http/live-runner.js';
+import { exitCode, type Io } from '../io.js';
+import { progressListener } from '../progress.js';
+import { toolVersion } from '../version.js';
+import { stagingFlawChoice } from './staging.js';
+
+export interface FuzzArgs {
+  model: string;
+  target?: string | undefined;
+  staging: boolean;
+  variant?: string | undefined;
+  flaws?: string[] | undefined;
+  allowHosts: string[];
+  rps?: number | undefined;
+  budget?: number | undefined;
+  runs?: number | undefined;
+  seed?: number | undefined;
+  seedToken?: string | undefined;
+  oracles?: string[] | undefined;
+  confirmations: number;
+  json: boolean;
+  corpus: string;
+  reports?: ReportFormat[] | undefined;
+  out: string;
+  signal?: AbortSignal | undefined;
+}
+
+export const defaultLiveRuns = 100;
+
+/** `bookfuzz fuzz <model> --target URL | --staging`: live mode over HTTP. */
+export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
+  if ((args.target === undefined) === !args.staging) {
+    throw new BookfuzzError('BF_USAGE', 'give exactly one of --target URL or --staging');
+  }
+  if (!args.staging && (args.variant !== undefined || args.flaws !== undefined)) {
+    throw new BookfuzzError('BF_USAGE', '--variant and --flaws choose the flaws of the embedded staging site: use them with --staging');
+  }
+  // Refuse a host outside the allowlist first, before anything is loaded, generated or sent.
+  if (args.target !== undefined) await createLiveSite({ baseUrl: args.target, allowHosts: args.allowHosts }).close();
+  const model = await loadModel(args.model, io.cwd);
+  const binding = model.http;
+  if (!binding) throw new BookfuzzError('BF_MODEL_INVALID', 'has no HTTP binding (`http` in defineModel): it can only be checked in model mode', { where: `model ${model.name}` });
+
+  const choice = args.staging ? stagingFlawChoice(args.variant, args.flaws) : { variant: 'target', flaws: [] };
+  const seedToken = args.seedToken ?? (args.staging ? randomBytes(12).toString('hex') : undefined);
+  const staging = args.staging ? await startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) }) : undefined;
+  const target = staging?.url ?? args.target ?? '';
+  const style = consoleStyle(io.stdout, io.env);
+  const progress = progressListener(io.stderr, !args.json);
+  const budgetSpent = new AbortController();
+  const rateLimiter = createRateLimiter(args.rps);
+  const budget = args.budget === undefined ? undefined : createRequestBudget(args.budget);
+  const runner = liveRunner({
+    model,
+    binding,
+    openSite: () =>
+      createLiveSite({
+        baseUrl: target,
+        allowHosts: args.allowHosts,
+        rateLimiter,
+        ...(budget ? { budget } : {}),
+        ...(seedToken ? { seedToken } : {}),
+      }),
+    onBudgetSpent: () => budgetSpent.abort(),
+  });
+  const modelFlaws = choice.flaws.filter((flaw) => flaw in model.flaws);
+  let document: RunDocument;
+  try {
+    document = await checkModel(model, oracles, {
+      describe: { variant: args.staging ? choice.variant : 'target', flaws: modelFlaws },
+      runs: args.runs ?? defaultLiveRuns,
+      seed: args.seed,
+      oracles: args.oracles,
+      signal: args.signal,
+      until: budgetSpent.signal,
+      runner,
+      confirmations: args.confirmations,
+      notes: () => [
+        ...runner.problems().map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
+        ...(budgetSpent.signal.aborted ? [`the request budget of ${args.budget} requests was spent; the run stopped there`] : []),
+      ],
+      onEvent: (event) => {
+        progress.listener(event);
+        if (event.type !== 'finding') return;
+        const path = saveFinding(args.corpus, event.finding);
+        const local = relative(io.cwd, path);
+        const shown = local && !local.startsWith('..') ? local : path;
+        event.finding.replay = `bookfuzz replay ${shown}${args.staging ? ' --staging' : ` --target ${target}`}`;
+        if (!args.json) io.stdout.write(`${renderFinding(event.finding, style)}\n\n`);
+      },
+    });
+  } finally {
+    progress.stop();
+    await staging?.close();
+  }
+  document.target = args.staging ? 'staging' : target;
+  if (args.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  else {
+    for (const note of document.notes ?? []) io.stdout.write(`note: ${note}\n`);
+    io.stdout.write(`${renderSummary(document, style)}\n`);
+  }
+  if (args.reports && args.reports.length > 0) {
+    const paths = writeReports([document], args.reports, args.out, { cwd: io.cwd, toolVersion });
+    if (!args.json) io.stdout.write(`reports: ${paths.map((p) => relative(io.cwd, p) || p).join(', ')}\n`);
+  }
+  if (document.status === 'interrupted') return exitCode.interrupted;
+  return document.findings.length > 0 ? exitCode.findings : exitCode.clean;
+}
+
