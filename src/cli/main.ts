@@ -77,9 +77,23 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .positional('path', { type: 'string', demandOption: true, describe: 'finding file or folder' })
           .option('variant', { type: 'string', describe: 'replay against another variant' })
           .option('flaws', { type: 'string', describe: 'replay against this flaw set' })
+          .option('target', { type: 'string', describe: 'replay against a live site (base URL)' })
+          .option('staging', { type: 'boolean', default: false, describe: 'replay against the embedded staging site' })
+          .option('allow-host', { type: 'string', array: true, describe: 'a host besides loopback that may be contacted' })
+          .option('seed-token', { type: 'string', describe: "the site's seeding token" })
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
-        code = await replayCommand(io, { path: a.path, variant: a.variant, flaws: commaList(a.flaws), json: a.json });
+        if (a.staging && a.target !== undefined) throw new BookfuzzError('BF_USAGE', 'give --target or --staging, not both');
+        code = await replayCommand(io, {
+          path: a.path,
+          variant: a.variant,
+          flaws: commaList(a.flaws),
+          json: a.json,
+          target: a.target,
+          staging: a.staging,
+          allowHosts: a['allow-host'],
+          seedToken: a['seed-token'],
+        });
       },
     )
     .command(

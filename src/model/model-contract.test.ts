@@ -79,17 +79,17 @@ for (const name of listModelNames()) {
         for (const oracle of spec.oracles) expect(found(oracle).length, `${oracle} found nothing`).toBeGreaterThan(0);
         // Precision: no other oracle fires on this flaw alone.
         expect(run.findings.filter((f) => !spec.oracles.includes(f.oracle)).map((f) => f.message)).toEqual([]);
-        for (const finding of run.findings) expectMinimal(finding);
+        for (const finding of run.findings) await expectMinimal(finding);
       });
     });
 
-    function expectMinimal(finding: Finding): void {
+    async function expectMinimal(finding: Finding): Promise<void> {
       const steps = finding.counterexample.steps;
-      steps.forEach((_, i) => {
-        if (steps.length === 1) return;
-        const shorter: Finding = { ...finding, counterexample: { ...finding.counterexample, steps: steps.filter((__, j) => j !== i) } };
-        expect(replayFinding(model, oracles, shorter).status, `step ${i + 1} of ${finding.id} can be removed`).toBe('fixed');
-      });
+      if (steps.length === 1) return;
+      for (const i of steps.keys()) {
+        const shorter: Finding = { ...finding, counterexample: { ...finding.counterexample, steps: steps.filter((_, j) => j !== i) } };
+        expect((await replayFinding(model, oracles, shorter)).status, `step ${i + 1} of ${finding.id} can be removed`).toBe('fixed');
+      }
     }
   });
 }

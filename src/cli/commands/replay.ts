@@ -1,6 +1,13 @@
 import { findingFiles, readFinding } from '../../engine/corpus.js';
 import { replayFinding } from '../../engine/replay.js';
-import { isBookfuzzError } from '../../errors.js';
+import { randomBytes } from 'node:crypto';
+import type { CaseRunner } from '../../engine/check.js';
+import type { Finding } from '../../engine/finding.js';
+import { BookfuzzError, isBookfuzzError } from '../../errors.js';
+import { startStagingSite, type StagingSite } from '../../staging/index.js';
+import { createLiveSite } from '../../targets/http/create-live-site.js';
+import { liveRunner } from '../../targets/http/live-runner.js';
+import { stagingFlawChoice } from './staging.js';
 import { listModelNames, loadModel } from '../../model/load-model.js';
 import type { Model } from '../../model/model.js';
 import { oracles } from '../../oracles/index.js';
@@ -17,6 +24,51 @@ export interface ReplayArgs {
   variant?: string | undefined;
   flaws?: string[] | undefined;
   json: boolean;
+  /** Replay against a live site instead of the model's simulator. */
+  target?: string | undefined;
+  /** Replay against the embedded staging site (with --variant/--flaws, else each finding's flaws). */
+  staging?: boolean | undefined;
+  allowHosts?: string[] | undefined;
+  seedToken?: string | undefined;
+}
+
+/** Live sites for replay, opened on demand and closed at the end. */
+class LiveTargets {
+  private readonly sites = new Map<string, Promise<StagingSite>>();
+  private readonly token = randomBytes(12).toString('hex');
+  constructor(private readonly args: ReplayArgs) {}
+
+  async runner(model: Model, finding: Finding): Promise<CaseRunner | undefined> {
+    if (!this.args.staging && this.args.target === undefined) return undefined;
+    const binding = model.http;
+    if (!binding) throw new BookfuzzError('BF_MODEL_INVALID', 'has no HTTP binding, so it cannot be replayed against a site', { where: `model ${model.name}` });
+    let baseUrl = this.args.target ?? '';
+    let seedToken = this.args.seedToken;
+    if (this.args.staging) {
+      const flaws =
+        this.args.variant !== undefined || this.args.flaws !== undefined
+          ? stagingFlawChoice(this.args.variant, this.args.flaws).flaws
+          : finding.flaws;
+      const key = [...flaws].sort().join(',');
+      let site = this.sites.get(key);
+      if (!site) {
+        site = startStagingSite({ flaws, port: 0, seedToken: this.token });
+        this.sites.set(key, site);
+      }
+      baseUrl = (await site).url;
+      seedToken = this.token;
+    }
+    const allowHosts = this.args.allowHosts ?? [];
+    return liveRunner({
+      model,
+      binding,
+      openSite: () => createLiveSite({ baseUrl, allowHosts, ...(seedToken ? { seedToken } : {}) }),
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const site of this.sites.values()) await (await site).close();
+  }
 }
 
 interface ReplayLine {
@@ -36,27 +88,36 @@ interface ReplayLine {
 export async function replayCommand(io: Io, args: ReplayArgs): Promise<number> {
   const files = findingFiles(args.path);
   const single = files.length === 1 && files[0] === args.path;
+  if (args.target !== undefined) await createLiveSite({ baseUrl: args.target, allowHosts: args.allowHosts ?? [] }).close();
   const models = new Map<string, Model>();
   const lines: ReplayLine[] = [];
-  for (const file of files) {
-    try {
-      const finding = readFinding(file);
-      const key = finding.modelFile ?? finding.model;
-      const model = models.get(key) ?? (await loadFindingModel(finding.model, finding.modelFile, io.cwd));
-      models.set(key, model);
-      const result = replayFinding(model, oracles, finding, { variant: args.variant, flaws: args.flaws });
-      lines.push({
-        file,
-        id: finding.id,
-        oracle: finding.oracle,
-        model: finding.model,
-        variant: result.variant,
-        status: result.status === 'fixed' ? 'FIXED' : 'STILL FAILING',
-      });
-    } catch (error) {
-      if (single || !isBookfuzzError(error)) throw error;
-      lines.push({ file, status: 'ERROR', error: error.toLine() });
+  const live = new LiveTargets(args);
+  try {
+    for (const file of files) {
+      try {
+        const finding = readFinding(file);
+        const key = finding.modelFile ?? finding.model;
+        const model = models.get(key) ?? (await loadFindingModel(finding.model, finding.modelFile, io.cwd));
+        models.set(key, model);
+        const runner = await live.runner(model, finding);
+        // Against the staging site --variant/--flaws choose the site's flaws, not the simulator's.
+        const choice = runner ? {} : { variant: args.variant, flaws: args.flaws };
+        const result = await replayFinding(model, oracles, finding, choice, runner);
+        lines.push({
+          file,
+          id: finding.id,
+          oracle: finding.oracle,
+          model: finding.model,
+          variant: runner ? (args.staging ? `staging ${args.variant ?? (args.flaws ? `flaws:${args.flaws.join(',')}` : finding.variant)}` : (args.target ?? '')) : result.variant,
+          status: result.status === 'fixed' ? 'FIXED' : 'STILL FAILING',
+        });
+      } catch (error) {
+        if (single || !isBookfuzzError(error)) throw error;
+        lines.push({ file, status: 'ERROR', error: error.toLine() });
+      }
     }
+  } finally {
+    await live.close();
   }
   if (args.json) io.stdout.write(`${JSON.stringify({ version: 1, results: lines }, null, 2)}\n`);
   else {
