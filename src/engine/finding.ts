@@ -41,6 +41,8 @@ export interface Finding {
   counterexample: TwinCase;
   /** The command that replays it (filled in once the finding has a file). */
   replay?: string;
+  /** Live mode: a shell script of curl commands that replays the exchange against the target. */
+  curl?: string;
 }
 
 export interface FindingSource {
@@ -61,8 +63,13 @@ export interface FindingSource {
 /** Turn a confirmed, shrunk violation into a finding. */
 export function buildFinding(source: FindingSource): Finding {
   const { a, b, violation, kase } = source;
+  // Live mode: each step's HTTP exchanges (redacted) go with its observation, for reports and curl.
   const observed = (trace: Trace): JsonObject[] =>
-    trace.steps.map((s) => ({ outcome: s.result.outcome, ...s.result.observation }));
+    trace.steps.map((s) => {
+      const observation: JsonObject = { outcome: s.result.outcome, ...s.result.observation };
+      if (s.result.exchanges && s.result.exchanges.length > 0) observation['exchanges'] = s.result.exchanges as unknown as Json;
+      return observation;
+    });
   const observations = { a: observed(a), b: observed(b) };
   const side = violation.side === 'a' ? a : b;
   const steps: FindingStep[] = side.steps.map(({ step, result }) =>

@@ -35,7 +35,10 @@ export function renderFinding(finding: Finding, style: ConsoleStyle): string {
   });
   const index = finding.firstDifference.step - 1;
   lines.push(`  at step ${finding.firstDifference.step}, field "${finding.firstDifference.field}":`);
-  lines.push(...sideBySide(finding.observations.a[index] ?? {}, finding.observations.b[index] ?? {}, style));
+  const withoutExchanges = ({ exchanges: _, ...rest }: JsonObject): JsonObject => rest;
+  lines.push(...sideBySide(withoutExchanges(finding.observations.a[index] ?? {}), withoutExchanges(finding.observations.b[index] ?? {}), style));
+  const hops = finding.observations.a.flatMap((o) => (Array.isArray(o['exchanges']) ? o['exchanges'] : []));
+  if (hops.length > 0) lines.push(`  HTTP: ${hops.length} exchanges recorded (redacted); curl script in the finding file`);
   lines.push(`  replay: ${finding.replay ?? `seed ${finding.seed}, path ${finding.path}`}`);
   return lines.join('\n');
 }

@@ -110,6 +110,7 @@ const findingFields: Presence<Finding> = {
   excluded: 'required',
   counterexample: 'required',
   replay: 'optional',
+  curl: 'optional',
 };
 
 describe('run-document.schema.json', () => {

@@ -7,6 +7,7 @@ import { BookfuzzError } from '../../errors.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
+import { renderCurl } from '../../report/curl.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { startStagingSite } from '../../staging/index.js';
 import { createLiveSite } from '../../targets/http/create-live-site.js';
@@ -96,6 +97,8 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       onEvent: (event) => {
         progress.listener(event);
         if (event.type !== 'finding') return;
+        const curl = renderCurl(event.finding, target);
+        if (curl !== undefined) event.finding.curl = curl;
         const path = saveFinding(args.corpus, event.finding);
         const local = relative(io.cwd, path);
         const shown = local && !local.startsWith('..') ? local : path;
