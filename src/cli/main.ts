@@ -3,6 +3,9 @@ import { hideBin } from 'yargs/helpers';
 import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import { checkCommand } from './commands/check.js';
 import { fuzzCommand } from './commands/fuzz.js';
+import { mergeCommand } from './commands/merge.js';
+import { parseShard, type Shard } from '../engine/chunks.js';
+import { resolveWorkers } from '../engine/worker-executor.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
 import { stagingCommand } from './commands/staging.js';
@@ -47,7 +50,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
           .option('out', { type: 'string', describe: 'folder for --report files (default bookfuzz-report)' })
-          .option('config', { type: 'string', describe: 'configuration file (default bookfuzz.config.json or .ts)' }),
+          .option('config', { type: 'string', describe: 'configuration file (default bookfuzz.config.json or .ts)' })
+          .option('workers', { type: 'string', describe: 'parallel worker threads: a number or auto (same findings for any number)' })
+          .option('shard', { type: 'string', describe: 'run only slice i of n of the search (i/n); combine with bookfuzz merge' }),
       async (a) => {
         const { config } = await loadConfig(io.cwd, a.config);
         const flaws = commaList(a.flaws) ?? (a.variant === undefined ? config.flaws : undefined);
@@ -118,7 +123,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
           .option('out', { type: 'string', describe: 'folder for --report files (default bookfuzz-report)' })
-          .option('config', { type: 'string', describe: 'configuration file' }),
+          .option('config', { type: 'string', describe: 'configuration file' })
+          .option('workers', { type: 'string', describe: 'chunks searched at once, sharing one rate limit and budget (a number or auto)' })
+          .option('shard', { type: 'string', describe: 'run only slice i of n of the search (i/n)' }),
       async (a) => {
         const { config } = await loadConfig(io.cwd, a.config);
         const report = a.report ?? config.report?.join(',');
@@ -142,8 +149,28 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             reports: report === undefined ? undefined : parseReportFormats(report),
             out: a.out ?? config.out ?? 'bookfuzz-report',
             signal,
+            workers: workersOption(a.workers),
+            shard: shardOption(a.shard),
           }),
         );
+      },
+    )
+    .command(
+      'merge <reports..>',
+      'merge shard reports (JSON run documents) into one, findings deduplicated',
+      (y) =>
+        y
+          .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'bookfuzz.json files of the shards' })
+          .option('out', { type: 'string', describe: 'folder for the merged reports (default: print JSON)' })
+          .option('report', { type: 'string', describe: 'reports to write with --out: json,junit,sarif,html (default json)' })
+          .option('corpus', { type: 'string', describe: 'also save the merged findings into this corpus folder' }),
+      async (a) => {
+        code = await mergeCommand(io, {
+          reports: a.reports ?? [],
+          out: a.out,
+          reports_formats: parseReportFormats(a.report ?? 'json'),
+          corpus: a.corpus,
+        });
       },
     )
     .command(
@@ -191,6 +218,20 @@ async function withInterrupt(io: Io, command: (signal: AbortSignal) => Promise<n
   } finally {
     process.off('SIGINT', onSignal);
   }
+}
+
+function workersOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'auto') return resolveWorkers('auto');
+  const n = Number(value);
+  return resolveWorkers(Number.isFinite(n) ? n : Number.NaN);
+}
+
+function shardOption(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const shard = parseShard(value);
+  if (!shard) throw new BookfuzzError('BF_USAGE', `--shard must be i/n with 1 ≤ i ≤ n, got "${value}"`);
+  return shard;
 }
 
 function integer(value: number | undefined, flag: string): number | undefined {

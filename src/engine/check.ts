@@ -7,8 +7,21 @@ import type { Oracle, Violation } from '../oracles/oracle.js';
 import { twinCaseArbitrary, type TwinCase } from '../world/twin-case.js';
 import type { EngineListener } from './events.js';
 import { buildFinding, dedupKey, type Finding } from './finding.js';
+import {
+  findingKey,
+  inShard,
+  mergeFindings,
+  planChunks,
+  concurrentExecutor,
+  sequentialExecutor,
+  type ChunkExecutor,
+  type ChunkResult,
+  type ChunkTask,
+  type Shard,
+} from './chunks.js';
 import type { RunDocument } from './run-document.js';
 import { deriveSeed, randomSeed } from './seeds.js';
+import { workerExecutor } from './worker-executor.js';
 import type { TwinRun } from '../oracles/oracle.js';
 import { runTwin } from './twin-run.js';
 
@@ -34,6 +47,12 @@ export interface CheckOptions extends FlawChoice {
   describe?: { variant: string; flaws: string[] };
   /** Notes to add to the document at the end (transport errors, budget), read when the run ends. */
   notes?: () => string[];
+  /** Run only this deterministic slice of the chunks (`--shard i/n`). */
+  shard?: Shard;
+  /** How chunks run: one after the other (default), concurrently, or on worker threads. */
+  executor?: ChunkExecutor;
+  /** Parallel workers: worker threads in model mode, concurrent chunks in live mode. Same results for any number. */
+  workers?: number;
 }
 
 /** Runs a twin case somewhere (the model's simulator, a live site) and returns both traces. */
@@ -69,55 +88,49 @@ export async function checkModel(
   const emit = options.onEvent ?? (() => {});
   emit({ type: 'run-started', model: model.name, variant, oracles: selected.map((o) => o.id), runs, seed });
 
-  const stats = { cases: 0, steps: 0, unconfirmed: 0 };
-  const findings: Finding[] = [];
   const arbitrary = twinCaseArbitrary(model);
   const runner = options.runner ?? simulatorRunner(model, flawSet);
   if (runner.calibrate) await runner.calibrate(fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: 3 }));
-  const stopped = () => options.signal?.aborted === true || options.until?.aborted === true;
-  for (const oracle of selected) {
-    if (stopped()) break;
-    const excluded = new Set<string>();
-    for (let attempt = 0; attempt < (options.maxFindingsPerOracle ?? 8); attempt++) {
-      if (stopped()) break;
-      const oracleSeed = deriveSeed(seed, `${oracle.id}#${attempt}`);
-      const found = await searchOnce(model, oracle, arbitrary, runner, {
-        seed: oracleSeed,
-        runs,
-        excluded,
-        signal: anySignal(options.signal, options.until),
-        onCase: (steps) => {
-          stats.cases++;
-          stats.steps += steps;
-          if (stats.cases % 50 === 0) emit({ type: 'case-finished', oracle: oracle.id, cases: stats.cases });
-        },
-      });
-      if (!found) break;
-      if (!(await confirmed(runner, found, options.confirmations ?? 0))) {
-        // Did not reproduce every time: noise, not a finding. Search on without it.
-        stats.unconfirmed++;
-        excluded.add(dedupKey(found.violation));
-        continue;
-      }
-      const finding = buildFinding({
-        model: model.name,
-        modelFile: portablePath(model.source),
-        variant,
-        flaws,
-        severity: oracle.severity,
-        kase: found.kase,
-        a: found.run.a,
-        b: found.run.b,
-        violation: found.violation,
-        seed: oracleSeed,
-        path: found.path,
-        excluded: [...excluded],
-      });
-      excluded.add(dedupKey(found.violation));
-      findings.push(finding);
+  const signal = anySignal(options.signal, options.until);
+  const progress = { cases: 0 };
+  const context: ChunkContext = {
+    model,
+    variant,
+    flaws,
+    seed,
+    runs,
+    arbitrary,
+    runner,
+    confirmations: options.confirmations ?? 0,
+    maxFindings: options.maxFindingsPerOracle ?? 8,
+    signal,
+    onCase: (oracle) => {
+      if (++progress.cases % 50 === 0) emit({ type: 'case-finished', oracle, cases: progress.cases });
+    },
+  };
+  // The search space is cut into fixed chunks (oracle × slice of runs) so that results are the
+  // same however the chunks are spread over workers or shards: each chunk searches on its own,
+  // and findings are merged in chunk order, the first of each dedup key kept.
+  const tasks = planChunks(selected.map((o) => o.id), runs).filter((task) => inShard(task, options.shard));
+  const emitted = new Set<string>();
+  const results = await chooseExecutor(options, runner, context)(tasks, (task) => {
+    const oracle = selected.find((o) => o.id === task.oracle);
+    if (!oracle) throw new Error(`unknown oracle ${task.oracle}`);
+    return searchChunk(context, oracle, task);
+  }, (result) => {
+    for (const finding of result.findings) {
+      const key = findingKey(finding);
+      if (emitted.has(key)) continue;
+      emitted.add(key);
       emit({ type: 'finding', finding });
     }
-  }
+  });
+  const findings = mergeFindings(results.flatMap((r) => r.findings));
+  const stats = results.reduce((sum, r) => ({ cases: sum.cases + r.cases, steps: sum.steps + r.steps, unconfirmed: sum.unconfirmed + r.unconfirmed }), {
+    cases: 0,
+    steps: 0,
+    unconfirmed: 0,
+  });
   const document: RunDocument = {
     version: 1,
     tool: 'bookfuzz',
@@ -133,6 +146,7 @@ export async function checkModel(
     findings,
   };
   if (model.source) document.modelFile = model.source;
+  if (options.shard) document.shard = `${options.shard.index}/${options.shard.count}`;
   const notes = [...(options.notes?.() ?? [])];
   if (stats.unconfirmed > 0) notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run and were not reported`);
   if (notes.length > 0) document.notes = notes;
@@ -217,6 +231,72 @@ export async function searchOnce(
   return { oracle, kase, run, violation, path: details.counterexamplePath ?? '' };
 }
 
+/** What every chunk of a run shares. */
+export interface ChunkContext {
+  model: Model;
+  variant: string;
+  flaws: string[];
+  seed: number;
+  runs: number;
+  arbitrary: fc.Arbitrary<TwinCase>;
+  runner: CaseRunner;
+  confirmations: number;
+  maxFindings: number;
+  signal: AbortSignal | undefined;
+  onCase?: (oracle: string) => void;
+}
+
+/**
+ * Search one chunk: up to `maxFindings` distinct findings of one oracle within this chunk's
+ * slice of runs, each shrunk, confirmed and built into a finding.
+ */
+export async function searchChunk(context: ChunkContext, oracle: Oracle, task: ChunkTask): Promise<ChunkResult> {
+  const { model, runner } = context;
+  const result: ChunkResult = { task, findings: [], cases: 0, steps: 0, unconfirmed: 0 };
+  const excluded = new Set<string>();
+  for (let attempt = 0; attempt < context.maxFindings; attempt++) {
+    if (context.signal?.aborted) break;
+    const chunkSeed = deriveSeed(context.seed, `${oracle.id}#${task.chunk}#${attempt}`);
+    const found = await searchOnce(model, oracle, context.arbitrary, runner, {
+      seed: chunkSeed,
+      runs: task.runs,
+      excluded,
+      signal: context.signal,
+      onCase: (steps) => {
+        result.cases++;
+        result.steps += steps;
+        context.onCase?.(oracle.id);
+      },
+    });
+    if (!found) break;
+    if (!(await confirmed(runner, found, context.confirmations))) {
+      // Did not reproduce every time: noise, not a finding. Search on without it.
+      result.unconfirmed++;
+      excluded.add(dedupKey(found.violation));
+      continue;
+    }
+    const finding = buildFinding({
+      model: model.name,
+      modelFile: portablePath(model.source),
+      variant: context.variant,
+      flaws: context.flaws,
+      severity: oracle.severity,
+      kase: found.kase,
+      a: found.run.a,
+      b: found.run.b,
+      violation: found.violation,
+      seed: chunkSeed,
+      path: found.path,
+      excluded: [...excluded],
+      chunk: task.index,
+      key: dedupKey(found.violation),
+    });
+    excluded.add(dedupKey(found.violation));
+    result.findings.push(finding);
+  }
+  return result;
+}
+
 /** A candidate is reported only if every re-run shows the same problem again. */
 async function confirmed(runner: CaseRunner, found: Found, times: number): Promise<boolean> {
   const key = dedupKey(found.violation);
@@ -250,6 +330,28 @@ function portablePath(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   const local = relative(process.cwd(), file);
   return local && !local.startsWith('..') && !isAbsolute(local) ? local : file;
+}
+
+function chooseExecutor(options: CheckOptions, runner: CaseRunner, context: ChunkContext): ChunkExecutor {
+  if (options.executor) return options.executor;
+  const workers = options.workers ?? 1;
+  if (workers <= 1) return sequentialExecutor;
+  if (runner.mode === 'live' || options.runner) return concurrentExecutor(workers);
+  const model = context.model.source ?? context.model.name;
+  return workerExecutor(
+    workers,
+    {
+      model,
+      cwd: process.cwd(),
+      variant: context.variant,
+      flaws: context.flaws,
+      seed: context.seed,
+      runs: context.runs,
+      confirmations: context.confirmations,
+      maxFindings: context.maxFindings,
+    },
+    context.signal,
+  );
 }
 
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {

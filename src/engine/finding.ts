@@ -37,6 +37,10 @@ export interface Finding {
   path: string;
   /** Dedup keys excluded when this finding was searched for (needed to replay by seed and path). */
   excluded: string[];
+  /** Dedup key: two findings with the same key are the same problem (merges keep one). */
+  key?: string;
+  /** Position of the chunk that found it in the run's plan (merges keep the earliest). */
+  chunk?: number;
   /** The exact case, for replay independent of generator changes. */
   counterexample: TwinCase;
   /** The command that replays it (filled in once the finding has a file). */
@@ -58,6 +62,8 @@ export interface FindingSource {
   seed: number;
   path: string;
   excluded: readonly string[];
+  chunk?: number;
+  key?: string;
 }
 
 /** Turn a confirmed, shrunk violation into a finding. */
@@ -109,6 +115,8 @@ export function buildFinding(source: FindingSource): Finding {
   };
   if (violation.flaws && violation.flaws.length > 0) finding.flaw = violation.flaws.join(',');
   if (source.modelFile !== undefined) finding.modelFile = source.modelFile;
+  if (source.key !== undefined) finding.key = source.key;
+  if (source.chunk !== undefined) finding.chunk = source.chunk;
   return finding;
 }
 

@@ -18,6 +18,8 @@ export interface RunDocument {
   findings: Finding[];
   /** Live mode: the base URL fuzzed. */
   target?: string;
+  /** `i/n` when this run covered one shard of the chunks (`--shard`); `bookfuzz merge` combines shards. */
+  shard?: string;
   /** What the user should know: transport errors, a spent budget, candidates that did not reproduce. */
   notes?: string[];
 }

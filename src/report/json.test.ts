@@ -88,6 +88,7 @@ const runDocumentFields: Presence<RunDocument> = {
   stats: 'required',
   findings: 'required',
   target: 'optional',
+  shard: 'optional',
   notes: 'optional',
 };
 const findingFields: Presence<Finding> = {
@@ -111,6 +112,8 @@ const findingFields: Presence<Finding> = {
   counterexample: 'required',
   replay: 'optional',
   curl: 'optional',
+  key: 'optional',
+  chunk: 'optional',
 };
 
 describe('run-document.schema.json', () => {

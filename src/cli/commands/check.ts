@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import type { Shard } from '../../engine/chunks.js';
 import { checkModel } from '../../engine/check.js';
 import { saveFinding } from '../../engine/corpus.js';
 import type { RunDocument } from '../../engine/run-document.js';
@@ -23,6 +24,8 @@ export interface CheckArgs {
   reports?: ReportFormat[] | undefined;
   out: string;
   signal?: AbortSignal | undefined;
+  workers?: number | undefined;
+  shard?: Shard | undefined;
 }
 
 /** `bookfuzz check [model]`: model mode, in process, no network. */
@@ -45,6 +48,8 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
           seed: args.seed,
           oracles: args.oracles,
           signal: args.signal,
+          workers: args.workers,
+          shard: args.shard,
           onEvent: (event) => {
             progress.listener(event);
             if (event.type !== 'finding') return;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
+import type { Shard } from '../../engine/chunks.js';
 import { checkModel } from '../../engine/check.js';
 import { saveFinding } from '../../engine/corpus.js';
 import type { RunDocument } from '../../engine/run-document.js';
@@ -38,6 +39,8 @@ export interface FuzzArgs {
   reports?: ReportFormat[] | undefined;
   out: string;
   signal?: AbortSignal | undefined;
+  workers?: number | undefined;
+  shard?: Shard | undefined;
 }
 
 export const defaultLiveRuns = 100;
@@ -87,6 +90,8 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       seed: args.seed,
       oracles: args.oracles,
       signal: args.signal,
+      workers: args.workers,
+      shard: args.shard,
       until: budgetSpent.signal,
       runner,
       confirmations: args.confirmations,

@@ -1,0 +1,46 @@
+/** Same seed, same findings: with 1 or 2 workers, and across shards merged versus one run. */
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../model/load-model.js';
+import { oracles } from '../oracles/index.js';
+import { checkModel } from './check.js';
+import { parseShard } from './chunks.js';
+import { mergeRunDocuments } from './merge.js';
+import type { RunDocument } from './run-document.js';
+
+const summary = (d: RunDocument) => ({ findings: d.findings.map((f) => [f.oracle, f.key, f.id]), cases: d.stats.cases, steps: d.stats.steps });
+
+describe('parallel and sharded runs', () => {
+  it.each(['nhs-covid-booking', 'household-booking'])('%s: --workers 2 gives the same findings as --workers 1', async (name) => {
+    const model = await loadModel(name);
+    const one = await checkModel(model, oracles, { variant: 'vulnerable', seed: 9, runs: 400, workers: 1 });
+    const two = await checkModel(model, oracles, { variant: 'vulnerable', seed: 9, runs: 400, workers: 2 });
+    expect(one.findings.length).toBeGreaterThan(0);
+    expect(summary(two)).toEqual(summary(one));
+  });
+
+  it.each(['record-access', 'referral-smartcard'])('%s: shards 1/2 + 2/2 merged equal one unsharded run', async (name) => {
+    const model = await loadModel(name);
+    const whole = await checkModel(model, oracles, { variant: 'vulnerable', seed: 4, runs: 300 });
+    const first = await checkModel(model, oracles, { variant: 'vulnerable', seed: 4, runs: 300, shard: parseShard('1/2') ?? undefined });
+    const second = await checkModel(model, oracles, { variant: 'vulnerable', seed: 4, runs: 300, shard: parseShard('2/2') ?? undefined });
+    expect(first.shard).toBe('1/2');
+    expect(first.stats.cases).toBeLessThan(whole.stats.cases);
+    const [merged] = mergeRunDocuments([second, first]);
+    expect(merged && summary(merged)).toEqual(summary(whole));
+    expect(merged?.notes).toBeUndefined();
+  });
+
+  it('a merge that misses a shard says so', async () => {
+    const model = await loadModel('nhs-covid-booking');
+    const first = await checkModel(model, oracles, { variant: 'fixed', seed: 1, runs: 200, shard: parseShard('1/3') ?? undefined });
+    const [merged] = mergeRunDocuments([first]);
+    expect(merged?.notes).toEqual(['shards missing from the merge: 2/3, 3/3']);
+  });
+
+  it('rejects a malformed shard', () => {
+    expect(parseShard('3/2')).toBeNull();
+    expect(parseShard('0/2')).toBeNull();
+    expect(parseShard('1of2')).toBeNull();
+    expect(parseShard('2/2')).toEqual({ index: 2, count: 2 });
+  });
+});

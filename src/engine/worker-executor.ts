@@ -1,0 +1,54 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { BookfuzzError } from '../errors.js';
+import type { ChunkExecutor, ChunkResult, ChunkTask } from './chunks.js';
+import type { ChunkWorkerData } from './chunk-worker.js';
+
+/** `--workers auto`: one per core. */
+export function resolveWorkers(value: number | 'auto' | undefined): number {
+  if (value === undefined) return 1;
+  if (value === 'auto') return Math.max(1, availableParallelism());
+  if (!Number.isInteger(value) || value < 1) throw new BookfuzzError('BF_USAGE', '--workers must be a whole number of at least 1, or auto');
+  return value;
+}
+
+/**
+ * Model mode on worker threads: `count` workers each load the model and take chunks from a
+ * shared queue. Results come back in task order, so the run is the same whatever `count` is.
+ * The TypeScript sources load in the workers through tsx (`chunk-worker-entry.mjs`).
+ */
+export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
+  return async (tasks, _local, onResult) => {
+    const results: ChunkResult[] = new Array(tasks.length);
+    let next = 0;
+    const lane = () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(new URL('./chunk-worker-entry.mjs', import.meta.url), { workerData: data });
+        let current: { i: number; task: ChunkTask } | undefined;
+        const finish = (error?: Error) => {
+          worker.terminate().catch(() => {});
+          if (error) reject(error);
+          else resolve();
+        };
+        const feed = () => {
+          if (signal?.aborted || next >= tasks.length) return finish();
+          const i = next++;
+          const task = tasks[i];
+          if (!task) return finish();
+          current = { i, task };
+          worker.postMessage(task);
+        };
+        worker.on('message', (message: { ready?: true; result?: ChunkResult; error?: string }) => {
+          if (message.error !== undefined) return finish(new BookfuzzError('BF_SIMULATOR_FAILED', message.error, { where: 'worker' }));
+          if (message.result && current) {
+            results[current.i] = message.result;
+            onResult(message.result);
+          }
+          feed();
+        });
+        worker.on('error', (error) => finish(error));
+      });
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(count, tasks.length)) }, lane));
+    return results.filter((r): r is ChunkResult => r !== undefined);
+  };
+}
