@@ -58,14 +58,22 @@ export interface CheckOptions extends FlawChoice {
 /** Runs a twin case somewhere (the model's simulator, a live site) and returns both traces. */
 export interface CaseRunner {
   mode: 'model' | 'live';
-  run(kase: TwinCase): TwinRun | Promise<TwinRun>;
+  run(kase: TwinCase, options?: RunOptions): TwinRun | Promise<TwinRun>;
+  /** In-process runners also run synchronously: fast-check then skips a promise per case. */
+  runSync?(kase: TwinCase, options?: RunOptions): TwinRun;
   /** Learn what varies between runs of the same world (live mode), before any judging. */
   calibrate?(cases: readonly TwinCase[]): Promise<void>;
 }
 
+export interface RunOptions {
+  /** Take a world snapshot before every step (only oracles that read `before` need it). Default true. */
+  snapshots?: boolean;
+}
+
 /** The in-process runner: the model's simulator with the given flaws. */
 export function simulatorRunner(model: Model, flaws: ReadonlySet<string>): CaseRunner {
-  return { mode: 'model', run: (kase) => runTwin(model, kase, flaws) };
+  const runSync = (kase: TwinCase, options?: RunOptions) => runTwin(model, kase, flaws, options?.snapshots ?? true);
+  return { mode: 'model', run: runSync, runSync };
 }
 
 export const defaultRuns = 300;
@@ -182,31 +190,51 @@ export async function searchOnce(
   runner: CaseRunner,
   options: SearchOptions,
 ): Promise<Found | null> {
-  const fresh = async (kase: TwinCase) => {
-    const run = await runner.run(kase);
-    const violations = oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v)));
-    return { run, violations };
-  };
+  const runOptions: RunOptions = { snapshots: oracle.usesWorld };
+  const judge = (run: TwinRun) => ({ run, violations: oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v))) });
+  const fresh = async (kase: TwinCase) => judge(await runner.run(kase, runOptions));
   let thrown: unknown;
-  let sinceTurn = 0;
-  const property = fc.asyncProperty(arbitrary, async (kase) => {
-    if (++sinceTurn >= casesPerTurn) {
-      sinceTurn = 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    // Interrupted: tell fast-check to stop now (this also ends shrinking where it is).
-    if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
-    options.onCase?.(kase.steps.length);
-    try {
-      return (await fresh(kase)).violations.length === 0;
-    } catch (error) {
-      thrown ??= error;
-      throw error;
-    }
-  });
-  const parameters: fc.Parameters<[TwinCase]> = { seed: options.seed, numRuns: options.runs };
-  if (options.path !== undefined) parameters.path = options.path;
-  const details = await fc.check(property, parameters);
+  const remember = (error: unknown): never => {
+    thrown ??= error;
+    throw error;
+  };
+  const parameters = { seed: options.seed, numRuns: options.runs, ...(options.path !== undefined ? { path: options.path } : {}) };
+  let details: fc.RunDetails<[TwinCase]>;
+  const runSync = runner.runSync;
+  if (runSync) {
+    // In process: a plain property (no promise per case); Ctrl-C is heard between chunks.
+    details = fc.check(
+      fc.property(arbitrary, (kase) => {
+        if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
+        options.onCase?.(kase.steps.length);
+        try {
+          return judge(runSync(kase, runOptions)).violations.length === 0;
+        } catch (error) {
+          return remember(error);
+        }
+      }),
+      parameters,
+    );
+  } else {
+    let sinceTurn = 0;
+    details = await fc.check(
+      fc.asyncProperty(arbitrary, async (kase) => {
+        if (++sinceTurn >= casesPerTurn) {
+          sinceTurn = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        // Interrupted: tell fast-check to stop now (this also ends shrinking where it is).
+        if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
+        options.onCase?.(kase.steps.length);
+        try {
+          return (await fresh(kase)).violations.length === 0;
+        } catch (error) {
+          return remember(error);
+        }
+      }),
+      parameters,
+    );
+  }
   if (!details.failed) return null;
   if (thrown !== undefined) {
     if (isBookfuzzError(thrown)) throw thrown;
@@ -301,7 +329,7 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
 async function confirmed(runner: CaseRunner, found: Found, times: number): Promise<boolean> {
   const key = dedupKey(found.violation);
   for (let i = 0; i < times; i++) {
-    const run = await runner.run(found.kase);
+    const run = await runner.run(found.kase, { snapshots: found.oracle.usesWorld });
     if (!found.oracle.check(run).some((v) => dedupKey(v) === key)) return false;
   }
   return true;

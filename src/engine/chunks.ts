@@ -65,6 +65,8 @@ export function parseShard(text: string): Shard | null {
 export const sequentialExecutor: ChunkExecutor = async (tasks, local, onResult) => {
   const results: ChunkResult[] = [];
   for (const task of tasks) {
+    // A turn of the event loop between chunks, so Ctrl-C is heard during in-process runs.
+    await new Promise((resolve) => setImmediate(resolve));
     const result = await local(task);
     onResult(result);
     results.push(result);

@@ -6,7 +6,10 @@ import { maskTyped } from '../observe/mask-typed.js';
 /** One step as it ran: the step, the world before it, and the system's answer. */
 export interface TraceStep<W extends object = object> {
   step: Step;
-  /** Server-side world before the step (policies are judged on it). */
+  /**
+   * Server-side world before the step (policies are judged on it). Runs for oracles that do not
+   * read it (`usesWorld: false`) skip the snapshots: then it is the run's initial world.
+   */
   before: W;
   result: StepResult;
 }
@@ -27,11 +30,12 @@ export function runTrace<W extends object>(
   world: W,
   steps: readonly Step[],
   flaws: ReadonlySet<string>,
+  snapshots = true,
 ): Trace<W> {
   const simulation = model.simulator(structuredClone(world), flaws);
   const out: TraceStep<W>[] = [];
   steps.forEach((step, index) => {
-    const before = structuredClone(simulation.world());
+    const before = snapshots ? structuredClone(simulation.world()) : world;
     let result: StepResult;
     try {
       result = simulation.step(step);
@@ -44,5 +48,6 @@ export function runTrace<W extends object>(
     }
     out.push({ step, before, result: { ...result, observation: maskTyped(result.observation, result.typed) } });
   });
-  return { world, steps: out, after: structuredClone(simulation.world()) };
+  // The simulation is discarded after this, so its world needs no copy.
+  return { world, steps: out, after: simulation.world() };
 }

@@ -6,6 +6,7 @@ export const auditComplete: Oracle = {
   title: 'Every record view and break-glass is audited',
   severity: 'medium',
   scope: 'step',
+  usesWorld: true,
   help:
     'A record was shown (or a sealed record opened by break-glass) without a matching audit entry naming ' +
     'the actor, the patient, the time and, for break-glass, the reason. Write the audit entry in the same ' +

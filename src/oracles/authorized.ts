@@ -9,6 +9,7 @@ export const authorized: Oracle = {
   title: 'Only the actors the policy names can change what the policy protects',
   severity: 'high',
   scope: 'step',
+  usesWorld: true,
   help:
     'An action the policy forbids for this actor changed server-side state (an appointment moved, a ' +
     'dose recorded, a booking made for someone else) or was answered as if it had. Decide who may act ' +

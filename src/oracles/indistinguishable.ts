@@ -14,6 +14,7 @@ export const indistinguishable: Oracle = {
   title: 'Observations do not depend on secrets the actor may not know',
   severity: 'high',
   scope: 'step',
+  usesWorld: false,
   help:
     'Two worlds that differ only in a secret hidden from this actor gave the actor different ' +
     'observations, so the actor can learn the secret (for example whether a third person is ' +

@@ -11,6 +11,7 @@ export const noCanaryLeak: Oracle = {
   title: "No response carries data its reader may not see",
   severity: 'high',
   scope: 'step',
+  usesWorld: true,
   help:
     "A response showed an actor a value that belongs to someone whose data that actor may not see (another " +
     "patient's NHI or NHS number, name, contact details, or a hidden record entry). Check on the server, " +

@@ -40,6 +40,8 @@ export interface Oracle {
   scope: 'step' | 'run';
   /** What it checks and how to fix what it finds; used as SARIF help text. */
   help: string;
+  /** Whether it reads `TraceStep.before` (the server-side world before each step); when false the engine skips the per-step snapshots. */
+  usesWorld: boolean;
   /** Whether the model declares what this oracle needs (a policy part, a secret). */
   appliesTo(model: Model): boolean;
   check(run: TwinRun): Violation[];

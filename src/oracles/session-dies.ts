@@ -12,6 +12,7 @@ export const sessionDies: Oracle = {
   title: 'A session dies with logout, card removal, idle timeout or a disabled login',
   severity: 'high',
   scope: 'run',
+  usesWorld: true,
   help:
     'A request made with a session that should have ended (the user logged out, pulled the smartcard, ' +
     'stayed idle past the limit, or had the login disabled) was served. End the session on the server ' +

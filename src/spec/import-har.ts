@@ -1,0 +1,1 @@
+export interface ImportHarOptions { baseUrl?: string; name?: string } export function importHar(): string { return ""; }

@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import { BookfuzzError } from '../errors.js';
+import type { Json, JsonObject } from '../model/json.js';
+import type { AuditEntry, Step, StepResult } from '../model/model.js';
+import { observeResponses } from '../observe/observe-responses.js';
+import type { HttpBinding } from '../targets/http/binding.js';
+import type { ActorClient, HttpRequest, HttpResponse, LiveSite } from '../targets/http/types.js';
+import { extractValue, jsonPointer } from './extract-value.js';
+import { actorView, selfOf, stepScope, type SpecContext } from './spec-context.js';
+import type { MatchSpec, RequestSpec } from './spec-schema.js';
+import { patientAt, patientView, type SpecPatient, type SpecWorld } from './spec-world.js';
+import { renderString, renderStrings, renderValue, type TemplateRef } from './template.js';
+
+/** The pseudo-actor that seeds, reads state and cleans up, with a cookie jar of its own. */
+export const SETUP_ACTOR = 'bookfuzz-setup';
+/** Misses in a row, with no match ever, after which an extractor is reported as broken. */
+export const extractorStrictMisses = 3;
+
+/** What one run side remembers between steps (one per fresh LiveSite). */
+interface SideState {
+  extracts: Map<string, JsonObject>;
+  loggedIn: Set<string>;
+  lastVictim: Map<string, number>;
+  /** Set when an irreversible step was reached without permission: the side stops there. */
+  stopped: boolean;
+}
+
+const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient']);
+
+/**
+ * The HTTP binding compiled from a spec: each action is its list of requests (templates rendered
+ * on the world before the step), extractors keep values per actor for later requests, the last
+ * observed answer decides the outcome, and the step's declared change, ended sessions and record
+ * views are reported for the oracles.
+ */
+export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
+  const { spec, source } = context;
+  const sides = new WeakMap<LiveSite, SideState>();
+  const stats = new Map<string, { hits: number; misses: number }>();
+  const sideOf = (site: LiveSite): SideState => {
+    let state = sides.get(site);
+    if (!state) {
+      state = { extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), stopped: false };
+      sides.set(site, state);
+    }
+    return state;
+  };
+  const extractsOf = (state: SideState, actor: string): JsonObject => {
+    let values = state.extracts.get(actor);
+    if (!values) {
+      values = {};
+      state.extracts.set(actor, values);
+    }
+    return values;
+  };
+  const sessionOf = (client: ActorClient, response?: HttpResponse): string | undefined => {
+    const cookie = spec.session?.cookie;
+    const header = spec.session?.header;
+    const value = cookie !== undefined ? client.cookie(cookie) : header !== undefined ? response?.headers[header.toLowerCase()] : undefined;
+    if (value === undefined || value === '') return undefined;
+    return `${cookie ?? header}:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+  };
+
+  interface Sent {
+    response: HttpResponse | undefined;
+    /** An extractor missed: the rest of the step is not sent. */
+    missed: boolean;
+  }
+
+  /** Render and send one request; apply its extractors. */
+  async function send(
+    site: LiveSite,
+    state: SideState,
+    actor: string,
+    request: RequestSpec,
+    path: (string | number)[],
+    scope: Record<string, unknown>,
+    typed: Record<string, string>,
+    stepName: string,
+  ): Promise<Sent> {
+    const sender = request.as === 'setup' ? SETUP_ACTOR : actor;
+    const extracts = extractsOf(state, sender);
+    const full = { ...scope, extract: extracts };
+    if (!context.holds(request.if, full)) return { response: undefined, missed: false };
+    const onValue = (ref: TemplateRef, value: unknown) => {
+      if (request.as !== 'setup' && typedRoots.has(ref.path[0] ?? '') && typeof value === 'string' && value.length >= 2) typed[ref.text] = value;
+    };
+    const render = { scope: full, onValue };
+    const http: HttpRequest = { method: request.method, path: String(renderString(request.path, render)) };
+    if (request.headers) http.headers = renderStrings(request.headers, render);
+    if (request.form) http.form = renderStrings(request.form, render);
+    if (request.json !== undefined) http.json = renderValue(request.json, render);
+    if (request.followRedirects !== undefined) http.followRedirects = request.followRedirects;
+    const client = site.actor(sender);
+    const saved = request.keepCookies ? client.saveCookies() : undefined;
+    const response = await client.request(http);
+    if (saved !== undefined) client.restoreCookies(saved);
+    for (const [name, extractor] of Object.entries(request.extract ?? {})) {
+      const pattern = extractor.regex !== undefined ? String(renderString(extractor.regex, { scope: full })) : undefined;
+      const value = extractValue(extractor, response, client, pattern);
+      const key = `${fieldPathKey(path)}.${name}`;
+      const stat = stats.get(key) ?? { hits: 0, misses: 0 };
+      stats.set(key, stat);
+      if (value !== undefined) {
+        stat.hits++;
+        stat.misses = 0;
+        extracts[name] = value;
+        continue;
+      }
+      if (extractor.optional) continue;
+      stat.misses++;
+      if (stat.hits === 0 && stat.misses >= extractorStrictMisses) {
+        throw new BookfuzzError(
+          'BF_MODEL_INVALID',
+          `extractor "${name}" of step "${stepName}" never matched (${stat.misses} answers in a row, the last ${response.status} at ${response.path}): check its selector, pattern or pointer against the site`,
+          { where: source.where([...path, 'extract', name]) },
+        );
+      }
+      return { response, missed: true };
+    }
+    return { response, missed: false };
+  }
+
+  async function logIn(site: LiveSite, state: SideState, actor: string, world: SpecWorld): Promise<void> {
+    if (state.loggedIn.has(actor)) return;
+    state.loggedIn.add(actor);
+    const login = spec.actors[actor]?.login ?? [];
+    const self = selfOf(context, actor, world);
+    for (const [i, request] of login.entries()) {
+      const scope = { actor: actorView(context, actor, world, extractsOf(state, actor)), self: patientView(self), victim: patientView(self), input: {}, world };
+      const sent = await send(site, state, actor, request, ['actors', actor, 'login', i], scope, {}, `log-in of ${actor}`);
+      if (sent.missed) break;
+    }
+  }
+
+  async function runSetupRequests(site: LiveSite, state: SideState, requests: readonly RequestSpec[], base: (string | number)[], scope: Record<string, unknown>, what: string) {
+    for (const [i, request] of requests.entries()) {
+      const sent = await send(site, state, SETUP_ACTOR, { ...request, as: 'setup' }, [...base, i], scope, {}, what);
+      const response = sent.response;
+      if (!response) continue;
+      const ok = request.expect ? request.expect.includes(response.status) : response.status >= 200 && response.status < 400;
+      if (ok) continue;
+      const where = source.where([...base, i]);
+      if (response.status === 403 || response.status === 404) {
+        throw new BookfuzzError('BF_USAGE', `${what}: ${request.method} ${response.path} answered ${response.status}; a seeding endpoint needs the seed token (--seed-token)`, { where });
+      }
+      if (response.status === 400) throw new BookfuzzError('BF_MODEL_INVALID', `${what}: the site refused it: ${response.body.slice(0, 300)}`, { where });
+      throw new BookfuzzError('BF_TRANSPORT', `${what}: ${request.method} ${response.path} answered ${response.status}`, { where });
+    }
+  }
+
+  async function auditLog(site: LiveSite, state: SideState, request: RequestSpec, path: (string | number)[], pointer: string, scope: Record<string, unknown>): Promise<unknown[]> {
+    const sent = await send(site, state, SETUP_ACTOR, { ...request, as: 'setup' }, path, scope, {}, 'audit log');
+    if (!sent.response) return [];
+    try {
+      const list = jsonPointer(JSON.parse(sent.response.body), pointer);
+      return Array.isArray(list) ? list : [];
+    } catch {
+      throw new BookfuzzError('BF_TRANSPORT', 'the audit log request did not answer JSON', { where: source.where(path) });
+    }
+  }
+
+  return {
+    setupMethod: spec.setup.flows ? 'public-flows' : context.pool ? 'identity-pool' : 'seeding-endpoint',
+
+    async setup(world, site) {
+      const state = sideOf(site);
+      if (spec.setup.seed) await runSetupRequests(site, state, spec.setup.seed, ['setup', 'seed'], { world }, 'seeding the world');
+      const flows = spec.setup.flows;
+      if (flows) {
+        for (const patient of world.patients) {
+          await runSetupRequests(site, state, flows.forEachPatient, ['setup', 'flows', 'forEachPatient'], { world, patient: patientView(patient) }, `setting up ${patient.id}`);
+        }
+        await runSetupRequests(site, state, flows.once, ['setup', 'flows', 'once'], { world }, 'setting up');
+      }
+    },
+
+    async perform(step, site, world) {
+      const state = sideOf(site);
+      const action = spec.actions[step.action];
+      if (!action) throw new BookfuzzError('BF_MODEL_INVALID', `the spec has no action "${step.action}"`, { where: source.where(['actions']) });
+      if (action.irreversible && !context.allowIrreversible) state.stopped = true;
+      // The side-effect guard: nothing from an irreversible step on is sent; both twins stop at the same place.
+      if (state.stopped) return { observation: { stopped: 'before an irreversible step (allow with --allow-irreversible)' }, outcome: 'refused' };
+      await logIn(site, state, step.actor, world);
+      let victim: SpecPatient | undefined;
+      if (action.target === 'patient') {
+        victim = patientAt(world, step.input['patient']);
+        const index = victim ? world.patients.indexOf(victim) : -1;
+        if (index >= 0) state.lastVictim.set(step.actor, index);
+      } else {
+        const remembered = state.lastVictim.get(step.actor);
+        victim = remembered !== undefined ? world.patients[remembered] : selfOf(context, step.actor, world);
+      }
+      const scope = stepScope(context, step, world, victim);
+      scope['actor'] = actorView(context, step.actor, world, extractsOf(state, step.actor));
+      const client = site.actor(step.actor);
+      const presented = sessionOf(client);
+      const viewSpec = action.recordView;
+      const auditScope = { ...scope };
+      const auditBefore = viewSpec?.audit ? await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope) : [];
+      const typed: Record<string, string> = {};
+      const observed: HttpResponse[] = [];
+      let missed = false;
+      for (const [i, request] of action.requests.entries()) {
+        const sent = await send(site, state, step.actor, request, ['actions', step.action, 'requests', i], scope, typed, step.action);
+        if (sent.response && (request.observe ?? request.as !== 'setup')) observed.push(sent.response);
+        if (sent.missed) {
+          missed = true;
+          break;
+        }
+      }
+      const last = observed[observed.length - 1];
+      const ok = !missed && last !== undefined && outcomeOk(action.okIf, action.refusedIf, last);
+      const result: StepResult = { observation: observeResponses(observed, { typed }), outcome: ok ? 'ok' : 'refused', typed };
+      const session = presented ?? sessionOf(client, last);
+      if (session !== undefined) result.session = session;
+      if (action.ends) {
+        result.endedSessions = [];
+        for (const end of action.ends) {
+          const id = end.actor === step.actor || end.actor === 'self' ? session : sessionOf(site.actor(end.actor));
+          if (id !== undefined) result.endedSessions.push({ session: id, reason: end.reason });
+        }
+      }
+      if (ok && action.change) {
+        const owner = action.change.owner === 'victim' ? victim?.id : action.change.owner === 'self' ? selfOf(context, step.actor, world)?.id : undefined;
+        result.changes = [{ object: action.change.object, description: action.change.description, ...(owner ? { owner } : {}) }];
+      }
+      if (ok && viewSpec) {
+        const patient = viewSpec.patient === 'victim' ? victim : selfOf(context, step.actor, world);
+        const actorId = String(scope['actor'] && (scope['actor'] as JsonObject)['id'] !== undefined ? (scope['actor'] as JsonObject)['id'] : step.actor);
+        result.recordViews = [{ actor: actorId, patient: patient?.id ?? '', breakGlass: viewSpec.breakGlass }];
+        if (viewSpec.audit) {
+          const after = await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope);
+          result.audit = after.slice(auditBefore.length).filter(isAuditEntry);
+        }
+      }
+      return result;
+    },
+
+    async cleanup(world, site) {
+      if (spec.cleanup.length === 0) return;
+      const state = sideOf(site);
+      for (const [i, request] of spec.cleanup.entries()) {
+        await send(site, state, SETUP_ACTOR, { ...request, as: 'setup' }, ['cleanup', i], { world }, {}, 'cleanup');
+      }
+    },
+  };
+}
+
+function fieldPathKey(path: readonly (string | number)[]): string {
+  return path.join('.');
+}
+
+function isAuditEntry(value: unknown): value is AuditEntry {
+  if (value === null || typeof value !== 'object') return false;
+  const e = value as Record<string, unknown>;
+  return typeof e['actor'] === 'string' && typeof e['patient'] === 'string' && typeof e['event'] === 'string' && typeof e['time'] === 'string';
+}
+
+export function matchesAnswer(match: MatchSpec, response: HttpResponse): boolean {
+  if (match.status !== undefined && !(Array.isArray(match.status) ? match.status : [match.status]).includes(response.status)) return false;
+  if (match.path !== undefined && response.path.split('?')[0] !== match.path && response.path !== match.path) return false;
+  if (match.pathPrefix !== undefined && !response.path.startsWith(match.pathPrefix)) return false;
+  if (match.bodyContains !== undefined && !response.body.includes(match.bodyContains)) return false;
+  return true;
+}
+
+/** okIf: done only when one matches. refusedIf: done unless one matches. Neither: a 2xx answer is done. */
+export function outcomeOk(okIf: readonly MatchSpec[] | undefined, refusedIf: readonly MatchSpec[] | undefined, last: HttpResponse): boolean {
+  if (okIf && !okIf.some((m) => matchesAnswer(m, last))) return false;
+  if (refusedIf && refusedIf.some((m) => matchesAnswer(m, last))) return false;
+  if (!okIf && !refusedIf) return last.status >= 200 && last.status < 300;
+  return true;
+}
+
