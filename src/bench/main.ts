@@ -7,7 +7,9 @@
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { casesByVariation, casesNaive } from './detection.js';
+import { engineOverhead } from './overhead.js';
 import { modelThroughput } from './throughput.js';
+import { workerSpeedup } from './workers.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -56,4 +58,21 @@ for (const name of names) {
   const model = await loadModel(name);
   const t = await modelThroughput(model, oracles, 2000);
   console.log([name, Math.round(t.twinRunsPerSecond), Math.round(t.stepsPerSecond), t.cases].join(' | '));
+}
+
+console.log('\nengine overhead: bookfuzz model mode (indistinguishable) vs a plain fast-check property over the same simulator, 3000 cases');
+console.log(['model', 'bookfuzz cases/s', 'plain cases/s', 'ratio'].join(' | '));
+for (const name of names) {
+  const model = await loadModel(name);
+  if (Object.keys(model.secrets).length === 0) continue;
+  const o = await engineOverhead(model, oracles, 3000);
+  console.log([name, Math.round(o.bookfuzzPerSecond), Math.round(o.plainPerSecond), `${Math.round(o.ratio * 100)}%`].join(' | '));
+}
+
+console.log('\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, 3000 runs per oracle');
+console.log(['model', '1 worker s', '2 workers s', 'speed-up', 'same findings'].join(' | '));
+for (const name of names) {
+  const model = await loadModel(name);
+  const w = await workerSpeedup(model, oracles, 3000);
+  console.log([name, w.oneSeconds.toFixed(2), w.twoSeconds.toFixed(2), `${w.speedup.toFixed(2)}×`, w.sameFindings].join(' | '));
 }
