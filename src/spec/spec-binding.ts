@@ -61,6 +61,18 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     return `${cookie ?? header}:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
   };
 
+  const volatilePatterns = (spec.volatile?.patterns ?? []).map((p) => new RegExp(p, 'g'));
+  /** The answer as observed: echoed volatile header values and volatile patterns replaced. */
+  const withoutVolatile = (response: HttpResponse): HttpResponse => {
+    let body = response.body;
+    for (const name of spec.volatile?.headers ?? []) {
+      const value = response.headers[name.toLowerCase()];
+      if (value !== undefined && value.length >= 4) body = body.split(value).join(`‹${name}›`);
+    }
+    for (const pattern of volatilePatterns) body = body.replace(pattern, '‹volatile›');
+    return body === response.body ? response : { ...response, body };
+  };
+
   interface Sent {
     response: HttpResponse | undefined;
     /** An extractor missed: the rest of the step is not sent. */
@@ -212,7 +224,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       }
       const last = observed[observed.length - 1];
       const ok = !missed && last !== undefined && outcomeOk(action.okIf, action.refusedIf, last);
-      const result: StepResult = { observation: observeResponses(observed, { typed }), outcome: ok ? 'ok' : 'refused', typed };
+      const result: StepResult = { observation: observeResponses(observed.map(withoutVolatile), { typed }), outcome: ok ? 'ok' : 'refused', typed };
       const session = presented ?? sessionOf(client, last);
       if (session !== undefined) result.session = session;
       if (action.ends) {

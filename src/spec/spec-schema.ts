@@ -182,6 +182,8 @@ export const specSchema = z.strictObject({
   description: z.string().min(1),
   /** Session cookie (or header) that identifies a session, for the `session-dies` oracle. */
   session: z.strictObject({ cookie: z.string().optional(), header: z.string().optional() }).optional(),
+  /** Volatile parts the site echoes in its pages: values of these response headers, and these patterns, are masked before observing. */
+  volatile: z.strictObject({ headers: z.array(z.string()).default([]), patterns: z.array(z.string()).default([]) }).optional(),
   identities: identitiesSchema,
   /** Top-level world values (slots, staff, clocks), templates not allowed. */
   constants: z.record(z.string(), jsonValue).default({}),

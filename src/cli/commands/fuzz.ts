@@ -65,7 +65,9 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   const target = staging?.url ?? args.target ?? '';
   const style = consoleStyle(io.stdout, io.env);
   const progress = progressListener(io.stderr, !args.json);
+  // Ends the search early without calling the run interrupted: budget spent, or the target is down.
   const budgetSpent = new AbortController();
+  let gaveUp: BookfuzzError | undefined;
   const rateLimiter = createRateLimiter(args.rps);
   const budget = args.budget === undefined ? undefined : createRequestBudget(args.budget);
   const runner = liveRunner({
@@ -80,6 +82,10 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
         ...(seedToken ? { seedToken } : {}),
       }),
     onBudgetSpent: () => budgetSpent.abort(),
+    onGiveUp: (error) => {
+      gaveUp = error;
+      budgetSpent.abort();
+    },
   });
   const modelFlaws = choice.flaws.filter((flaw) => flaw in model.flaws);
   let document: RunDocument;
@@ -97,7 +103,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       confirmations: args.confirmations,
       notes: () => [
         ...runner.problems().map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
-        ...(budgetSpent.signal.aborted ? [`the request budget of ${args.budget} requests was spent; the run stopped there`] : []),
+        ...(budgetSpent.signal.aborted && gaveUp === undefined ? [`the request budget of ${args.budget} requests was spent; the run stopped there`] : []),
       ],
       onEvent: (event) => {
         progress.listener(event);
@@ -126,6 +132,8 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
     if (!args.json) io.stdout.write(`reports: ${paths.map((p) => relative(io.cwd, p) || p).join(', ')}\n`);
   }
   if (document.status === 'interrupted') return exitCode.interrupted;
+  // The report above says what ran; the run itself could not go on.
+  if (gaveUp) throw gaveUp;
   return document.findings.length > 0 ? exitCode.findings : exitCode.clean;
 }
 

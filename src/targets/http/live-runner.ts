@@ -24,6 +24,8 @@ export interface LiveRunnerOptions {
   maxConsecutiveFailures?: number;
   /** Called once when the request budget is spent: the engine should stop searching. */
   onBudgetSpent?: () => void;
+  /** Called once when the target failed `maxConsecutiveFailures` times in a row: stop searching. */
+  onGiveUp?: (error: BookfuzzError) => void;
 }
 
 export interface LiveRunner extends CaseRunner {
@@ -56,11 +58,13 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     if (known) known.count++;
     else problems.set(key, { where: error.where ?? '', message: error.message, count: 1 });
     consecutive++;
-    if (consecutive >= (options.maxConsecutiveFailures ?? 5)) {
-      throw new BookfuzzError('BF_TRANSPORT', `the target failed ${consecutive} times in a row, stopping: ${error.message}`, {
-        where: error.where,
-        cause: error,
-      });
+    if (consecutive === (options.maxConsecutiveFailures ?? 5)) {
+      options.onGiveUp?.(
+        new BookfuzzError('BF_TRANSPORT', `the target failed ${consecutive} times in a row, the run stopped: ${error.message}`, {
+          where: error.where,
+          cause: error,
+        }),
+      );
     }
   };
 
