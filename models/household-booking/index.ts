@@ -1,4 +1,5 @@
 import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { binding } from './http.js';
 import { policy } from './policy.js';
 import { vaccinationStatus } from './secrets.js';
 import { simulate } from './simulator.js';
@@ -65,5 +66,6 @@ export const model = defineModel<HouseholdWorld>({
   canaries: (w) => w.registrants.flatMap((r) => identityCanaries(r.identity, r.id)),
   policy,
   simulator: simulate,
+  http: binding,
   maxSteps: 6,
 });

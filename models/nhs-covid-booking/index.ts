@@ -1,4 +1,5 @@
 import { defineModel, fc, identityCanaries, journeySteps, type ActionSpec } from '../../src/index.js';
+import { binding } from './http.js';
 import { vaccinationStatus } from './secrets.js';
 import { simulate } from './simulator.js';
 import { world, type NhsWorld } from './world.js';
@@ -64,6 +65,7 @@ export const model = defineModel<NhsWorld>({
     maySee: ({ step, canary }) => step.actor === 'patient' || canary.field === 'nhsNumber' || canary.field === 'familyName',
   },
   simulator: simulate,
+  http: binding,
   maxSteps: 6,
   // The usual order of the flow, for each actor; random single steps are mixed in.
   steps: journeySteps(

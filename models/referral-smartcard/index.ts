@@ -1,4 +1,5 @@
 import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { binding } from './http.js';
 import { simulate } from './simulator.js';
 import { world, type ReferralWorld } from './world.js';
 
@@ -63,5 +64,6 @@ export const model = defineModel<ReferralWorld>({
     maySee: ({ step }) => step.actor === 'gp',
   },
   simulator: simulate,
+  http: binding,
   maxSteps: 8,
 });

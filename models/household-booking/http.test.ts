@@ -1,0 +1,182 @@
+/**
+ * The household-booking HTTP binding against the reference staging site: step by step it means
+ * what the model's simulator means, each flaw switched on alone is found live by the oracles the
+ * model declares for it and by no other, and the fixed site gives nothing in 300 twin runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkModel } from '../../src/engine/check.js';
+import { deriveSeed } from '../../src/engine/seeds.js';
+import { findCanaries } from '../../src/identity/canary.js';
+import { fc, oracles, type Oracle, type Step, type StepResult } from '../../src/index.js';
+import { maskTyped } from '../../src/observe/mask-typed.js';
+import { stringLeaves } from '../../src/observe/string-leaves.js';
+import { startStagingSite } from '../../src/staging/index.js';
+import { createLiveSite } from '../../src/targets/http/create-live-site.js';
+import { liveRunner } from '../../src/targets/http/live-runner.js';
+import { twinCaseArbitrary, type TwinCase } from '../../src/world/twin-case.js';
+import { binding } from './http.js';
+import { model } from './index.js';
+import type { HouseholdWorld } from './world.js';
+
+const TOKEN = 'household-booking-binding-test';
+const SEED = 12;
+const flaws = Object.keys(model.flaws);
+
+type Staging = Awaited<ReturnType<typeof startStagingSite>>;
+const sites = new Map<string, Staging>();
+
+beforeAll(async () => {
+  for (const variant of ['fixed', ...flaws]) {
+    sites.set(variant, await startStagingSite({ flaws: variant === 'fixed' ? [] : [variant], port: 0, seedToken: TOKEN }));
+  }
+});
+afterAll(async () => {
+  for (const site of sites.values()) await site.close();
+});
+
+function open(variant: string) {
+  const site = sites.get(variant);
+  if (!site) throw new Error(`no staging site for ${variant}`);
+  return createLiveSite({ baseUrl: site.url, seedToken: TOKEN });
+}
+
+/** Every oracle that applies to the model, judging every case (one search instead of one per oracle). */
+const everyOracle: Oracle = {
+  id: 'every-oracle',
+  title: 'every oracle that applies, on every case',
+  severity: 'high',
+  scope: 'run',
+  help: 'test harness',
+  usesWorld: true,
+  appliesTo: () => true,
+  check: (run) => oracles.filter((o) => o.appliesTo(model)).flatMap((o) => o.check(run)),
+};
+
+async function fuzz(variant: string, runs: number) {
+  const runner = liveRunner({ model, binding, openSite: () => open(variant) });
+  const started = performance.now();
+  const document = await checkModel(model, [everyOracle], {
+    runs,
+    seed: SEED,
+    runner,
+    confirmations: 3,
+    describe: { variant: variant === 'fixed' ? 'fixed' : `flaws:${variant}`, flaws: variant === 'fixed' ? [] : [variant] },
+  });
+  return { document, problems: runner.problems(), ms: Math.round(performance.now() - started) };
+}
+
+/** What the oracles read from one step. */
+function verdict(world: HouseholdWorld, step: Step, result: StepResult): string {
+  const canaries = model.canaries(world);
+  const leaks = stringLeaves(maskTyped(result.observation, result.typed))
+    .flatMap((leaf) => findCanaries(leaf.text, canaries).map((hit) => hit.canary))
+    .filter((canary) => !model.policy.maySee?.({ world, step, canary }))
+    .map((c) => `${c.field}:${c.owner}`);
+  const changes = (result.changes ?? []).map((c) => `${c.object}:${c.owner ?? ''}`);
+  return `${step.actor}:${step.action} ${result.outcome} leaks=[${[...new Set(leaks)].sort().join(',')}] changes=[${changes.join(',')}]`;
+}
+
+/** One case through the simulator (with the flaw) and through the binding on the site (with the flaw). */
+async function bothWays(variant: string, kase: TwinCase<HouseholdWorld>): Promise<{ simulated: string[]; live: string[] }> {
+  const flawSet = new Set(variant === 'fixed' ? [] : [variant]);
+  const simulation = model.simulator(structuredClone(kase.world), flawSet);
+  const reference = model.simulator(structuredClone(kase.world), new Set());
+  const site = open(variant);
+  const simulated: string[] = [];
+  const live: string[] = [];
+  try {
+    await binding.setup(structuredClone(kase.world), site);
+    for (const step of kase.steps) {
+      const before = structuredClone(reference.world());
+      live.push(verdict(before, step, await binding.perform(step, site, structuredClone(before))));
+      simulated.push(verdict(before, step, simulation.step(step)));
+      reference.step(step);
+    }
+  } finally {
+    await site.close();
+  }
+  return { simulated, live };
+}
+
+describe('household-booking binding, step by step', () => {
+  it('a registrant reads only their own details and cannot act as a vaccinator; the vaccinator records a dose', async () => {
+    const [world] = fc.sample(model.world, { seed: SEED, numRuns: 1 });
+    if (!world) throw new Error('no world');
+    const site = open('fixed');
+    try {
+      await binding.setup(world, site);
+      const [me, victim] = world.registrants;
+      if (!me || !victim) throw new Error('two registrants needed');
+      const step = (actor: string, action: string, input = {}) => binding.perform({ actor, action, input }, site, world);
+
+      const unauthenticated = await step('registrant', 'view-registrant', { registrant: 0 });
+      expect(unauthenticated.outcome).toBe('refused');
+      expect(unauthenticated.session).toBeUndefined();
+      const login = await step('registrant', 'log-in');
+      expect(login.outcome).toBe('ok');
+      expect(login.typed).toEqual({ nhi: me.identity.nhi, dateOfBirth: me.identity.dateOfBirth });
+      expect(login.session).toMatch(/^hb-[0-9a-f]{12}$/);
+      // The bearer token and CSRF token of the run never reach the observation.
+      expect(JSON.stringify(login.observation)).toContain('‹session-token›');
+      expect(JSON.stringify(login.observation)).not.toMatch(/[A-Za-z0-9_-]{32}/);
+
+      const other = await step('registrant', 'view-registrant', { registrant: 0 });
+      expect(other.outcome).toBe('refused');
+      expect(other.session).toBe(login.session);
+      expect(JSON.stringify(other.observation)).not.toContain(victim.identity.nhi);
+      const own = await step('registrant', 'view-registrant', { registrant: world.registrants.length - 1 });
+      expect(own.outcome).toBe('ok');
+      expect(own.typed).toEqual({ registrantId: me.id });
+
+      const posing = await step('registrant', 'record-dose', { registrant: 0, role: 'vaccinator' });
+      expect(posing.outcome).toBe('refused');
+      expect(posing.changes).toBeUndefined();
+      const moving = await step('registrant', 'move-appointment', { appointment: 0, slot: 2 });
+      expect(moving.outcome).toBe('refused');
+      const mine = await step('registrant', 'cancel-appointment', { appointment: world.appointments.length - 1 });
+      expect(mine.outcome).toBe('ok');
+      expect(mine.changes).toEqual([{ object: 'appointment', owner: me.id, description: 'appointment a1 cancelled' }]);
+
+      await step('vaccinator', 'log-in');
+      const dose = await step('vaccinator', 'record-dose', { registrant: 0, role: 'vaccinator' });
+      expect(dose.outcome).toBe('ok');
+      expect(dose.changes).toEqual([{ object: 'dose', owner: victim.id, description: `dose recorded for ${victim.id} by s1` }]);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it.each(['fixed', ...flaws])('means what the simulator means, step by step (%s)', async (variant) => {
+    const cases = fc.sample(twinCaseArbitrary(model), { seed: deriveSeed(SEED, `conformance:${variant}`), numRuns: 40 });
+    for (const kase of cases) {
+      const { simulated, live } = await bothWays(variant, kase);
+      expect(live).toEqual(simulated);
+    }
+  }, 120_000);
+});
+
+describe('household-booking, live against the staging site', () => {
+  it.each(flaws)('finds %s with the oracles the model declares for it, and no other', async (flaw) => {
+    const declared = [...(model.flaws[flaw]?.oracles ?? [])].sort();
+    const { document, problems, ms } = await fuzz(flaw, 100);
+    const found = [...new Set(document.findings.map((f) => f.oracle))].sort();
+    const summary = document.findings.map((f) => ({
+      oracle: f.oracle,
+      caseOfFirstFailure: Number(f.path.split(':')[0]) + 1,
+      minimal: f.steps.map((s) => `${s.actor}:${s.action}`).join(' → '),
+    }));
+    console.info(`household-booking ${flaw}: ${JSON.stringify({ found, summary, cases: document.stats.cases, ms })}`);
+    expect(problems).toEqual([]);
+    expect(found).toEqual(declared);
+    // Each flaw takes two steps: log in, then the one request that goes wrong.
+    for (const finding of document.findings) expect(finding.steps.map((s) => s.action)[0]).toBe('log-in');
+  }, 600_000);
+
+  it('finds nothing on the fixed site in 300 twin runs, every oracle judging every case', async () => {
+    const { document, problems, ms } = await fuzz('fixed', 300);
+    console.info(`household-booking fixed: ${JSON.stringify({ cases: document.stats.cases, steps: document.stats.steps, ms, notes: document.notes ?? [] })}`);
+    expect(problems).toEqual([]);
+    expect(document.findings.map((f) => f.message)).toEqual([]);
+    expect(document.stats.cases).toBeGreaterThanOrEqual(300);
+  }, 600_000);
+});
