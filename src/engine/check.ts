@@ -39,6 +39,8 @@ export interface CheckOptions extends FlawChoice {
   signal?: AbortSignal;
   /** Where cases run: the model's simulator (default) or a live target. */
   runner?: CaseRunner;
+  /** Live mode with several workers: one runner (one site) per worker; `workers` is their number. */
+  runners?: readonly CaseRunner[];
   /** Re-runs a finding must survive before it is reported (default 0: the simulator is deterministic). */
   confirmations?: number;
   /** Ends the search early without calling the run interrupted (a spent request budget). */
@@ -97,8 +99,10 @@ export async function checkModel(
   emit({ type: 'run-started', model: model.name, variant, oracles: selected.map((o) => o.id), runs, seed });
 
   const arbitrary = twinCaseArbitrary(model);
-  const runner = options.runner ?? simulatorRunner(model, flawSet);
-  if (runner.calibrate) await runner.calibrate(fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: 3 }));
+  const runners = options.runners ?? [options.runner ?? simulatorRunner(model, flawSet)];
+  const runner = runners[0] ?? simulatorRunner(model, flawSet);
+  const calibration = fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: 3 });
+  for (const r of runners) if (r.calibrate) await r.calibrate(calibration);
   const signal = anySignal(options.signal, options.until);
   const progress = { cases: 0 };
   const context: ChunkContext = {
@@ -121,10 +125,10 @@ export async function checkModel(
   // and findings are merged in chunk order, the first of each dedup key kept.
   const tasks = planChunks(selected.map((o) => o.id), runs).filter((task) => inShard(task, options.shard));
   const emitted = new Set<string>();
-  const results = await chooseExecutor(options, runner, context)(tasks, (task) => {
+  const results = await chooseExecutor(options, runner, context)(tasks, (task, lane) => {
     const oracle = selected.find((o) => o.id === task.oracle);
     if (!oracle) throw new Error(`unknown oracle ${task.oracle}`);
-    return searchChunk(context, oracle, task);
+    return searchChunk({ ...context, runner: runners[lane] ?? runner }, oracle, task);
   }, (result) => {
     for (const finding of result.findings) {
       const key = findingKey(finding);
@@ -189,7 +193,7 @@ export async function searchOnce(
   arbitrary: fc.Arbitrary<TwinCase>,
   runner: CaseRunner,
   options: SearchOptions,
-): Promise<Found | null> {
+): Promise<Found | 'flaky' | null> {
   const runOptions: RunOptions = { snapshots: oracle.usesWorld };
   const judge = (run: TwinRun) => ({ run, violations: oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v))) });
   const fresh = async (kase: TwinCase) => judge(await runner.run(kase, runOptions));
@@ -247,6 +251,8 @@ export async function searchOnce(
   if (!shrunk) return null;
   const first = (await fresh(shrunk)).violations[0];
   if (!first) {
+    // A live site may fail once and not again (noise): that is not a finding.
+    if (runner.mode === 'live') return 'flaky';
     throw new BookfuzzError('BF_MODEL_INVALID', 'a failing case did not fail again: the simulator is not deterministic', {
       where: `model ${model.name}, oracle ${oracle.id}`,
     });
@@ -297,6 +303,10 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
       },
     });
     if (!found) break;
+    if (found === 'flaky') {
+      result.unconfirmed++;
+      continue;
+    }
     if (!(await confirmed(runner, found, context.confirmations))) {
       // Did not reproduce every time: noise, not a finding. Search on without it.
       result.unconfirmed++;
@@ -362,9 +372,9 @@ function portablePath(file: string | undefined): string | undefined {
 
 function chooseExecutor(options: CheckOptions, runner: CaseRunner, context: ChunkContext): ChunkExecutor {
   if (options.executor) return options.executor;
+  if (options.runners && options.runners.length > 1) return concurrentExecutor(options.runners.length);
   const workers = options.workers ?? 1;
-  if (workers <= 1) return sequentialExecutor;
-  if (runner.mode === 'live' || options.runner) return concurrentExecutor(workers);
+  if (workers <= 1 || runner.mode === 'live') return sequentialExecutor;
   const model = context.model.source ?? context.model.name;
   return workerExecutor(
     workers,

@@ -33,7 +33,7 @@ export interface Shard {
  */
 export type ChunkExecutor = (
   tasks: readonly ChunkTask[],
-  local: (task: ChunkTask) => Promise<ChunkResult>,
+  local: (task: ChunkTask, lane: number) => Promise<ChunkResult>,
   onResult: (result: ChunkResult) => void,
 ) => Promise<ChunkResult[]>;
 
@@ -67,24 +67,27 @@ export const sequentialExecutor: ChunkExecutor = async (tasks, local, onResult) 
   for (const task of tasks) {
     // A turn of the event loop between chunks, so Ctrl-C is heard during in-process runs.
     await new Promise((resolve) => setImmediate(resolve));
-    const result = await local(task);
+    const result = await local(task, 0);
     onResult(result);
     results.push(result);
   }
   return results;
 };
 
-/** Up to `width` tasks at a time in this process (live mode: the work is waiting on the network). */
+/**
+ * Up to `width` tasks at a time in this process, each lane on its own (live mode: the work is
+ * waiting on the network, and each lane has a site of its own).
+ */
 export function concurrentExecutor(width: number): ChunkExecutor {
   return async (tasks, local, onResult) => {
     const results: ChunkResult[] = new Array(tasks.length);
     let next = 0;
-    const lane = async () => {
+    const lane = async (_: unknown, laneIndex: number) => {
       while (next < tasks.length) {
         const i = next++;
         const task = tasks[i];
         if (!task) continue;
-        const result = await local(task);
+        const result = await local(task, laneIndex);
         onResult(result);
         results[i] = result;
       }

@@ -114,6 +114,11 @@ export function checkReferences(spec: FlowSpec, source: SpecSource, pool: PoolRo
     action.actors.forEach((actor, i) => actorNames.has(actor) || unknown(['actions', name, 'actors', i], 'actor', actor, actorNames));
     action.requests.forEach((r, i) => checkRequest(r, stepRoots(inputs), ['actions', name, 'requests', i]));
     if (action.recordView?.audit) checkRequest(action.recordView.audit, stepRoots(inputs), ['actions', name, 'recordView', 'audit']);
+    (action.effects ?? []).forEach((effect, i) => {
+      checkCondition(effect.if, stepRoots(inputs), ['actions', name, 'effects', i, 'if']);
+      checkValue(effect.value, stepRoots(inputs), ['actions', name, 'effects', i, 'value']);
+      if (!worldFields.has(effect.append)) unknown(['actions', name, 'effects', i, 'append'], 'world list', effect.append, worldFields);
+    });
     (action.ends ?? []).forEach((end, i) => end.actor === 'self' || actorNames.has(end.actor) || unknown(['actions', name, 'ends', i, 'actor'], 'actor', end.actor, actorNames));
   }
   (spec.setup.seed ?? []).forEach((r, i) => checkRequest(r, { world: worldFields }, ['setup', 'seed', i]));

@@ -241,7 +241,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       if (ok && viewSpec) {
         const patient = viewSpec.patient === 'victim' ? victim : selfOf(context, step.actor, world);
         const actorId = String(scope['actor'] && (scope['actor'] as JsonObject)['id'] !== undefined ? (scope['actor'] as JsonObject)['id'] : step.actor);
-        result.recordViews = [{ actor: actorId, patient: patient?.id ?? '', breakGlass: viewSpec.breakGlass }];
+        result.recordViews = [{ actor: actorId, patient: patient?.id ?? '', breakGlass: viewSpec.breakGlass || (viewSpec.breakGlassIf !== undefined && last !== undefined && matchesAnswer(viewSpec.breakGlassIf, last)) }];
         if (viewSpec.audit) {
           const after = await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope);
           result.audit = after.slice(auditBefore.length).filter(isAuditEntry);

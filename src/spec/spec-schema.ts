@@ -133,11 +133,15 @@ const actionSchema = z.strictObject({
   ends: z.array(z.strictObject({ actor: z.string(), reason: z.enum(['logout', 'card-removed', 'idle-timeout', 'login-disabled']) })).optional(),
   /** The server-side change the step makes when it is done (`ok`), for the `authorized` oracle. */
   change: z.strictObject({ object: z.string(), owner: z.enum(['victim', 'self', 'none']).default('victim'), description: z.string() }).optional(),
+  /** What the step does to the world in the reference semantics (so policies judge later steps on it). */
+  effects: z.array(z.strictObject({ if: z.string().optional(), append: z.string(), value: jsonValue })).optional(),
   /** A record view this step shows when done, with how to read the audit entry from the site. */
   recordView: z
     .strictObject({
       patient: z.enum(['victim', 'self']).default('victim'),
       breakGlass: z.boolean().default(false),
+      /** The view is a break-glass one when the last answer matches this. */
+      breakGlassIf: matchSchema.optional(),
       /** A request (usually `as: setup` to a state endpoint) whose JSON answer holds the audit log. */
       audit: requestSchema.optional(),
       /** JSON pointer to the audit array in that answer. */

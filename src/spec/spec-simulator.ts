@@ -4,6 +4,20 @@ import { evaluate, parseExpression } from './expression.js';
 import { stepScope, type SpecContext } from './spec-context.js';
 import { victimOf } from './spec-policy.js';
 import type { SpecWorld } from './spec-world.js';
+import { renderValue } from './template.js';
+
+/** An action's declared `effects` on the world (appends to world lists), when their condition holds. */
+function applyEffects(context: SpecContext, step: Step, world: SpecWorld): void {
+  const action = context.spec.actions[step.action];
+  for (const effect of action?.effects ?? []) {
+    const scope = stepScope(context, step, world, victimOf(context, step, world));
+    if (!context.holds(effect.if, scope)) continue;
+    const list = world[effect.append];
+    const value = renderValue(effect.value, { scope });
+    if (Array.isArray(list)) list.push(value);
+    else world[effect.append] = [value];
+  }
+}
 
 /**
  * The reference semantics of a spec. With `screens`, each actor has a current screen and session
@@ -24,6 +38,7 @@ export function specSimulator(context: SpecContext) {
     return {
       world: () => world,
       step(step: Step): StepResult {
+        applyEffects(context, step, world);
         if (!screens) return { observation: {}, outcome: 'ok' };
         const action = context.spec.actions[step.action];
         let victim = victimOf(context, step, world);

@@ -59,10 +59,18 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   const binding = model.http;
   if (!binding) throw new BookfuzzError('BF_MODEL_INVALID', 'has no HTTP binding (`http` in defineModel): it can only be checked in model mode', { where: `model ${model.name}` });
 
+  const workers = args.workers ?? 1;
+  if (workers > 1 && !args.staging) {
+    throw new BookfuzzError('BF_USAGE', 'live workers each need a site of their own (each world is seeded onto the site): use --workers with --staging');
+  }
   const choice = args.staging ? stagingFlawChoice(args.variant, args.flaws) : { variant: 'target', flaws: [] };
   const seedToken = args.seedToken ?? (args.staging ? randomBytes(12).toString('hex') : undefined);
-  const staging = args.staging ? await startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) }) : undefined;
-  const target = staging?.url ?? args.target ?? '';
+  // With --staging, one site per worker: each worker seeds its own worlds.
+  const stagingSites = args.staging
+    ? await Promise.all(Array.from({ length: workers }, () => startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) })))
+    : [];
+  const targets = stagingSites.length > 0 ? stagingSites.map((site) => site.url) : [args.target ?? ''];
+  const target = targets[0] ?? '';
   const style = consoleStyle(io.stdout, io.env);
   const progress = progressListener(io.stderr, !args.json);
   // Ends the search early without calling the run interrupted: budget spent, or the target is down.
@@ -70,23 +78,26 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   let gaveUp: BookfuzzError | undefined;
   const rateLimiter = createRateLimiter(args.rps);
   const budget = args.budget === undefined ? undefined : createRequestBudget(args.budget);
-  const runner = liveRunner({
-    model,
-    binding,
-    openSite: () =>
-      createLiveSite({
-        baseUrl: target,
-        allowHosts: args.allowHosts,
-        rateLimiter,
-        ...(budget ? { budget } : {}),
-        ...(seedToken ? { seedToken } : {}),
-      }),
-    onBudgetSpent: () => budgetSpent.abort(),
-    onGiveUp: (error) => {
-      gaveUp = error;
-      budgetSpent.abort();
-    },
-  });
+  const runners = targets.map((baseUrl) =>
+    liveRunner({
+      model,
+      binding,
+      // The rate limiter and the budget are shared by every worker: one global rate, one budget.
+      openSite: () =>
+        createLiveSite({
+          baseUrl,
+          allowHosts: args.allowHosts,
+          rateLimiter,
+          ...(budget ? { budget } : {}),
+          ...(seedToken ? { seedToken } : {}),
+        }),
+      onBudgetSpent: () => budgetSpent.abort(),
+      onGiveUp: (error) => {
+        gaveUp = error;
+        budgetSpent.abort();
+      },
+    }),
+  );
   const modelFlaws = choice.flaws.filter((flaw) => flaw in model.flaws);
   let document: RunDocument;
   try {
@@ -96,13 +107,12 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       seed: args.seed,
       oracles: args.oracles,
       signal: args.signal,
-      workers: args.workers,
       shard: args.shard,
       until: budgetSpent.signal,
-      runner,
+      runners,
       confirmations: args.confirmations,
       notes: () => [
-        ...runner.problems().map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
+        ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
         ...(budgetSpent.signal.aborted && gaveUp === undefined ? [`the request budget of ${args.budget} requests was spent; the run stopped there`] : []),
       ],
       onEvent: (event) => {
@@ -119,7 +129,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
     });
   } finally {
     progress.stop();
-    await staging?.close();
+    await Promise.all(stagingSites.map((site) => site.close()));
   }
   document.target = args.staging ? 'staging' : target;
   if (args.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
