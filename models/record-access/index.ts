@@ -1,4 +1,5 @@
 import { defineModel, identityCanaries } from '../../src/index.js';
+import { binding } from './http.js';
 import { policy } from './policy.js';
 import { simulate } from './simulator.js';
 import { world, type RecordWorld } from './world.js';
@@ -63,5 +64,6 @@ export const model = defineModel<RecordWorld>({
   ],
   policy,
   simulator: simulate,
+  http: binding,
   maxSteps: 8,
 });

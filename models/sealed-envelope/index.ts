@@ -1,4 +1,5 @@
 import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { binding } from './http.js';
 import { policy } from './policy.js';
 import { simulate } from './simulator.js';
 import { world, type SealedWorld } from './world.js';
@@ -58,5 +59,6 @@ export const model = defineModel<SealedWorld>({
     ]),
   policy,
   simulator: simulate,
+  http: binding,
   maxSteps: 6,
 });
