@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import { checkCommand } from './commands/check.js';
 import { fuzzCommand } from './commands/fuzz.js';
+import { importHarCommand } from './commands/import-har.js';
 import { mergeCommand } from './commands/merge.js';
 import { parseShard, type Shard } from '../engine/chunks.js';
 import { resolveWorkers } from '../engine/worker-executor.js';
@@ -119,6 +120,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('seed-token', { type: 'string', describe: "the site's seeding token (x-bookfuzz-seed-token)" })
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
           .option('confirm', { type: 'number', default: 3, describe: 'times a finding must reproduce before it is reported' })
+          .option('allow-irreversible', { type: 'boolean', default: false, describe: 'flow specs: also send steps marked irreversible' })
           .option('json', { type: 'boolean', default: false })
           .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
@@ -144,6 +146,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             seedToken: a['seed-token'],
             oracles: commaList(a.oracles) ?? config.oracles,
             confirmations: integer(a.confirm, '--confirm') ?? 3,
+            allowIrreversible: a['allow-irreversible'],
             json: a.json,
             corpus: a.corpus ?? config.corpus ?? 'corpora',
             reports: report === undefined ? undefined : parseReportFormats(report),
@@ -171,6 +174,19 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           reports_formats: parseReportFormats(a.report ?? 'json'),
           corpus: a.corpus,
         });
+      },
+    )
+    .command(
+      'import-har <har>',
+      'turn a browser recording (HAR 1.2) of one journey into a flow spec skeleton',
+      (y) =>
+        y
+          .positional('har', { type: 'string', demandOption: true, describe: 'the .har file' })
+          .option('out', { type: 'string', describe: 'write the spec here (default: print it)' })
+          .option('name', { type: 'string', describe: 'spec name (kebab-case)' })
+          .option('base-url', { type: 'string', describe: 'keep only requests to this origin (default: the first page)' }),
+      async (a) => {
+        code = await importHarCommand(io, { har: a.har, out: a.out, name: a.name, baseUrl: a['base-url'] });
       },
     )
     .command(

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BookfuzzError } from '../errors.js';
+import { loadSpecModel } from '../spec/load-spec-model.js';
 import type { Model } from './model.js';
 
 /** The folder of the models shipped with bookfuzz. */
@@ -16,11 +17,22 @@ export function listModelNames(dir = builtinModelsDir): string[] {
     .sort();
 }
 
+export interface LoadModelOptions {
+  /** Flow specs: generate and send steps marked irreversible (`--allow-irreversible`). */
+  allowIrreversible?: boolean;
+}
+
 /**
- * Load a model by name (a folder under `models/`) or by path (a folder with `index.ts`, or a
- * `.ts`/`.js` file) exporting `model` (or a default export) made with `defineModel`.
+ * Load a model by name (a folder under `models/`) or by path: a folder with `index.ts`, a
+ * `.ts`/`.js` file exporting `model` (or a default export) made with `defineModel`, or a flow
+ * spec (`.yaml`, `.yml`, `.json`; see src/spec/README.md).
  */
-export async function loadModel(nameOrPath: string, cwd = process.cwd()): Promise<Model> {
+export async function loadModel(nameOrPath: string, cwd = process.cwd(), options: LoadModelOptions = {}): Promise<Model> {
+  if (/\.(ya?ml|json)$/i.test(nameOrPath)) {
+    const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
+    if (!existsSync(path)) throw new BookfuzzError('BF_MODEL_NOT_FOUND', 'no such flow spec file', { where: path });
+    return { ...(await loadSpecModel(path, { allowIrreversible: options.allowIrreversible === true })), source: path };
+  }
   const file = locate(nameOrPath, cwd);
   let module: Record<string, unknown>;
   try {

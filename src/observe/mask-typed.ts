@@ -16,11 +16,17 @@ export function maskTyped<T extends Json>(value: T, typed: Readonly<Record<strin
     .filter(([, v]) => v.length >= 2)
     .sort((x, y) => y[1].length - x[1].length);
   if (pairs.length === 0) return value;
+  // A value counts only as a whole word: a short typed id ("c1") inside a random token stays put.
+  const patterns = pairs.map(([name, v]) => [new RegExp(`(?<![\\p{L}\\p{N}])${escape(v)}(?![\\p{L}\\p{N}])`, 'gu'), `‹${name}›`] as const);
   return walk(value, (text) => {
     let out = text;
-    for (const [name, v] of pairs) out = out.split(v).join(`‹${name}›`);
+    for (const [pattern, placeholder] of patterns) out = out.replace(pattern, placeholder);
     return out;
   }) as T;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function walk(value: Json, onString: (text: string) => string): Json {

@@ -34,6 +34,7 @@ export interface FuzzArgs {
   seedToken?: string | undefined;
   oracles?: string[] | undefined;
   confirmations: number;
+  allowIrreversible?: boolean | undefined;
   json: boolean;
   corpus: string;
   reports?: ReportFormat[] | undefined;
@@ -55,7 +56,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   }
   // Refuse a host outside the allowlist first, before anything is loaded, generated or sent.
   if (args.target !== undefined) await createLiveSite({ baseUrl: args.target, allowHosts: args.allowHosts }).close();
-  const model = await loadModel(args.model, io.cwd);
+  const model = await loadModel(args.model, io.cwd, { allowIrreversible: args.allowIrreversible === true });
   const binding = model.http;
   if (!binding) throw new BookfuzzError('BF_MODEL_INVALID', 'has no HTTP binding (`http` in defineModel): it can only be checked in model mode', { where: `model ${model.name}` });
 

@@ -15,7 +15,8 @@ import { exitCode, type Io } from '../io.js';
 
 /** A shipped model by name; else the file the finding was recorded from. */
 async function loadFindingModel(name: string, file: string | undefined, cwd: string): Promise<Model> {
-  if (listModelNames().includes(name) || file === undefined) return loadModel(name, cwd);
+  const spec = file !== undefined && /\.(ya?ml|json)$/i.test(file);
+  if (file === undefined || (!spec && listModelNames().includes(name))) return loadModel(name, cwd);
   return loadModel(file, cwd);
 }
 
