@@ -45,6 +45,7 @@ export type { HttpBinding } from './targets/http/binding.js';
 export type { ActorClient, Exchange, HttpRequest, HttpResponse, LiveSite, RedirectHop } from './targets/http/types.js';
 export { observeResponses } from './observe/observe-responses.js';
 export { inputValue, pageForms, pageLinks, type PageForm } from './targets/http/extract.js';
+export { seedWorld, seedingActor } from './targets/http/seed-world.js';
 
 /**
  * Check a model in process (model mode, no network) with every oracle that applies to it, and

@@ -9,8 +9,7 @@ import {
   type Json,
   type LiveSite,
   type Step,
-  type StepResult,
-} from '../../src/index.js';
+  type StepResult, seedWorld } from '../../src/index.js';
 import { appointmentAt, attackerOf, registrantAt, slots, wrap, type Appointment, type DoseRecord, type HouseholdWorld } from './world.js';
 
 /**
@@ -167,22 +166,7 @@ export const binding: HttpBinding<HouseholdWorld> = {
   setupMethod: 'seeding-endpoint',
 
   async setup(world, site) {
-    const response = await site.actor(SETUP_ACTOR).request({
-      method: 'POST',
-      path: '/__bookfuzz/seed',
-      json: { model: MODEL, world: JSON.parse(JSON.stringify(world)) as Json },
-    });
-    if (response.status === 200) return;
-    if (response.status === 404 || response.status === 403) {
-      throw new BookfuzzError(
-        'BF_USAGE',
-        `the site refused the seeding endpoint (${response.status}): ${MODEL} is set up through POST /__bookfuzz/seed and needs the site's seed token`,
-        { where: `${MODEL} binding setup` },
-      );
-    }
-    throw new BookfuzzError('BF_MODEL_INVALID', `the site did not take the world (${response.status}): ${response.body.slice(0, 200)}`, {
-      where: `${MODEL} binding setup`,
-    });
+    await seedWorld(site, MODEL, world);
   },
 
   async perform(step: Step, site: LiveSite, world: HouseholdWorld): Promise<StepResult> {

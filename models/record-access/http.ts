@@ -10,8 +10,7 @@ import {
   type Json,
   type LiveSite,
   type Step,
-  type StepResult,
-} from '../../src/index.js';
+  type StepResult, seedWorld } from '../../src/index.js';
 import type { RecordWorld } from './world.js';
 
 /**
@@ -178,21 +177,7 @@ export const binding: HttpBinding<RecordWorld> = {
   setupMethod: 'seeding-endpoint',
 
   async setup(world, site) {
-    const json = JSON.parse(JSON.stringify(world)) as Json;
-    const answer = await site.actor(SETUP_ACTOR).request({ method: 'POST', path: '/__bookfuzz/seed', json: { model: MODEL, world: json } });
-    if (answer.status === 200) return;
-    const where = 'POST /__bookfuzz/seed';
-    if (answer.status === 403 || answer.status === 404) {
-      throw new BookfuzzError(
-        'BF_USAGE',
-        `the site has no seeding endpoint or refused the seed token (${answer.status}); record-access puts its worlds on the site through /__bookfuzz/seed: give --seed-token`,
-        { where },
-      );
-    }
-    if (answer.status === 400) {
-      throw new BookfuzzError('BF_MODEL_INVALID', `the site refused the world: ${answer.body.slice(0, 300)}`, { where });
-    }
-    throw new BookfuzzError('BF_TRANSPORT', `seeding answered ${answer.status}`, { where });
+    await seedWorld(site, MODEL, world);
   },
 
   async perform(step, site, world) {

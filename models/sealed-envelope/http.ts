@@ -12,8 +12,7 @@ import {
   type LiveSite,
   type RecordView,
   type Step,
-  type StepResult,
-} from '../../src/index.js';
+  type StepResult, seedWorld } from '../../src/index.js';
 import { patientAt, type BreakGlass, type Patient, type SealedWorld } from './world.js';
 
 /**
@@ -244,21 +243,7 @@ export const binding: HttpBinding<SealedWorld> = {
   setupMethod: 'seeding-endpoint',
 
   async setup(world, site) {
-    const json = JSON.parse(JSON.stringify(world)) as Json;
-    const answer = await site.actor(SETUP_ACTOR).request({ method: 'POST', path: '/__bookfuzz/seed', json: { model: MODEL, world: json } });
-    if (answer.status === 200) return;
-    const where = 'POST /__bookfuzz/seed';
-    if (answer.status === 403 || answer.status === 404) {
-      throw new BookfuzzError(
-        'BF_USAGE',
-        `the site has no seeding endpoint or refused the seed token (${answer.status}); sealed-envelope puts its worlds on the site through /__bookfuzz/seed: give --seed-token`,
-        { where },
-      );
-    }
-    if (answer.status === 400) {
-      throw new BookfuzzError('BF_MODEL_INVALID', `the site refused the world: ${answer.body.slice(0, 300)}`, { where });
-    }
-    throw new BookfuzzError('BF_TRANSPORT', `seeding answered ${answer.status}`, { where });
+    await seedWorld(site, MODEL, world);
   },
 
   async perform(step, site, world) {

@@ -121,6 +121,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
           .option('confirm', { type: 'number', default: 3, describe: 'times a finding must reproduce before it is reported' })
           .option('allow-irreversible', { type: 'boolean', default: false, describe: 'flow specs: also send steps marked irreversible' })
+          .option('timeout', { type: 'number', describe: 'per-request timeout in ms (default 10000)' })
           .option('json', { type: 'boolean', default: false })
           .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
@@ -147,6 +148,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             oracles: commaList(a.oracles) ?? config.oracles,
             confirmations: integer(a.confirm, '--confirm') ?? 3,
             allowIrreversible: a['allow-irreversible'],
+            timeoutMs: positiveInteger(a.timeout, '--timeout'),
             json: a.json,
             corpus: a.corpus ?? config.corpus ?? 'corpora',
             reports: report === undefined ? undefined : parseReportFormats(report),

@@ -35,6 +35,8 @@ export interface FuzzArgs {
   oracles?: string[] | undefined;
   confirmations: number;
   allowIrreversible?: boolean | undefined;
+  /** Per-request timeout in milliseconds (default 10 000). */
+  timeoutMs?: number | undefined;
   json: boolean;
   corpus: string;
   reports?: ReportFormat[] | undefined;
@@ -89,6 +91,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
           baseUrl,
           allowHosts: args.allowHosts,
           rateLimiter,
+          ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
           ...(budget ? { budget } : {}),
           ...(seedToken ? { seedToken } : {}),
         }),

@@ -1,0 +1,40 @@
+import { BookfuzzError } from '../../errors.js';
+import type { Json } from '../../model/json.js';
+import type { LiveSite } from './types.js';
+
+/** The actor name of the client that seeds worlds and reads state: never one of a model's actors. */
+export const seedingActor = '__setup';
+
+/**
+ * Put a world on a site through the bookfuzz seeding convention: `POST /__bookfuzz/seed` with
+ * `{ model, world }` (the token goes in `x-bookfuzz-seed-token`), answered by `200` and a JSON
+ * body `{ "seeded": ... }`. Anything else is an error that says what to do: no endpoint or a
+ * wrong token (BF_USAGE: give --seed-token), a world the site refuses (BF_MODEL_INVALID), or an
+ * answer that is not the convention's (BF_TRANSPORT: this is not the site you think it is).
+ *
+ * @example
+ * async setup(world, site) { await seedWorld(site, 'nhs-covid-booking', world); }
+ */
+export async function seedWorld(site: LiveSite, model: string, world: object): Promise<void> {
+  const where = 'POST /__bookfuzz/seed';
+  const answer = await site
+    .actor(seedingActor)
+    .request({ method: 'POST', path: '/__bookfuzz/seed', json: { model, world: JSON.parse(JSON.stringify(world)) as Json } });
+  if (answer.status === 403 || answer.status === 404) {
+    throw new BookfuzzError(
+      'BF_USAGE',
+      `the site has no seeding endpoint or refused the seed token (${answer.status}); ${model} puts its worlds on the site through /__bookfuzz/seed: give --seed-token`,
+      { where },
+    );
+  }
+  if (answer.status === 400) throw new BookfuzzError('BF_MODEL_INVALID', `the site refused the world: ${answer.body.slice(0, 300)}`, { where });
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.body);
+  } catch {
+    body = undefined;
+  }
+  if (answer.status !== 200 || typeof body !== 'object' || body === null || !('seeded' in body)) {
+    throw new BookfuzzError('BF_TRANSPORT', `the seeding endpoint answered ${answer.status} without {"seeded": ...}: is this a bookfuzz staging site?`, { where });
+  }
+}
