@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Agent } from 'undici';
 import { relative } from 'node:path';
 import type { Shard } from '../../engine/chunks.js';
 import { checkModel } from '../../engine/check.js';
@@ -81,7 +82,9 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   let gaveUp: BookfuzzError | undefined;
   const rateLimiter = createRateLimiter(args.rps);
   const budget = args.budget === undefined ? undefined : createRequestBudget(args.budget);
-  const runners = targets.map((baseUrl) =>
+  // One warm connection pool per worker, shared by all the cases it runs.
+  const pools = targets.map(() => new Agent({ connect: { timeout: args.timeoutMs ?? 10_000 }, headersTimeout: args.timeoutMs ?? 10_000, bodyTimeout: args.timeoutMs ?? 10_000 }));
+  const runners = targets.map((baseUrl, lane) =>
     liveRunner({
       model,
       binding,
@@ -91,6 +94,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
           baseUrl,
           allowHosts: args.allowHosts,
           rateLimiter,
+          ...(pools[lane] ? { pool: pools[lane] } : {}),
           ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
           ...(budget ? { budget } : {}),
           ...(seedToken ? { seedToken } : {}),
@@ -133,6 +137,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
     });
   } finally {
     progress.stop();
+    await Promise.all(pools.map((pool) => pool.close()));
     await Promise.all(stagingSites.map((site) => site.close()));
   }
   document.target = args.staging ? 'staging' : target;

@@ -28,6 +28,11 @@ export interface LiveSiteOptions {
   seedToken?: string;
   /** Replace undici's connector (tests: prove nothing connects). */
   connect?: buildConnector.connector;
+  /**
+   * A connection pool to share between the sites of one run (warm keep-alive connections across
+   * cases; cookie jars stay per site). Not closed by `close()`; its owner closes it.
+   */
+  pool?: Agent;
 }
 
 /** A live site with its recorder and its connection pool. */
@@ -67,11 +72,13 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
 
   const timeoutMs = positive(options.timeoutMs ?? 10_000, 'timeoutMs');
   const maxBodyBytes = positive(options.maxBodyBytes ?? 1024 * 1024, 'maxBodyBytes');
-  const agent = new Agent({
-    connect: options.connect ?? { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  const agent =
+    options.pool ??
+    new Agent({
+      connect: options.connect ?? { timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
   // compose() wraps in list order, so the last interceptor is the outermost.
   const shared: Dispatcher.DispatcherComposeInterceptor[] = [
     rateLimit(options.rateLimiter ?? createRateLimiter(undefined)),
@@ -105,7 +112,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
       return out;
     },
     requestCount: () => sent,
-    close: () => agent.close(),
+    close: () => (options.pool ? Promise.resolve() : agent.close()),
   };
 }
 
