@@ -17,12 +17,26 @@ export function maskTyped<T extends Json>(value: T, typed: Readonly<Record<strin
     .sort((x, y) => y[1].length - x[1].length);
   if (pairs.length === 0) return value;
   // A value counts only as a whole word: a short typed id ("c1") inside a random token stays put.
-  const patterns = pairs.map(([name, v]) => [new RegExp(`(?<![\\p{L}\\p{N}])${escape(v)}(?![\\p{L}\\p{N}])`, 'gu'), `‹${name}›`] as const);
+  const patterns = pairs.map(([name, v]) => [v, wholeWord(v), `‹${name}›`] as const);
   return walk(value, (text) => {
     let out = text;
-    for (const [pattern, placeholder] of patterns) out = out.replace(pattern, placeholder);
+    // includes() first: most strings contain no typed value, and a search is cheaper than a regex.
+    for (const [raw, pattern, placeholder] of patterns) if (out.includes(raw)) out = out.replace(pattern, placeholder);
     return out;
   }) as T;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/** A global pattern matching `value` only where no letter or digit touches it, compiled once. */
+function wholeWord(value: string): RegExp {
+  let pattern = patternCache.get(value);
+  if (!pattern) {
+    if (patternCache.size > 10_000) patternCache.clear();
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`, 'gu');
+    patternCache.set(value, pattern);
+  }
+  return pattern;
 }
 
 function escape(text: string): string {
