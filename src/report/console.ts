@@ -51,13 +51,18 @@ export function sideBySide(a: JsonObject, b: JsonObject, style: ConsoleStyle): s
   const column = Math.floor((style.width - 8) / 2);
   const cell = (text: string) => (text.length > column ? `${text.slice(0, column - 1)}…` : text.padEnd(column));
   const out = [`    ${cell('world A')} │ ${cell('world B')}`];
+  // Long observations (live pages): show the differing fields, and say how many equal ones were left out.
+  const long = keys.length > 24;
+  const equal = keys.filter((key) => left.get(key) === right.get(key)).length;
   for (const key of keys) {
+    if (long && left.get(key) === right.get(key)) continue;
     const l = left.has(key) ? `${key}: ${left.get(key)}` : '';
     const r = right.has(key) ? `${key}: ${right.get(key)}` : '';
     const differs = left.get(key) !== right.get(key);
     const row = `${differs ? '≠' : ' '}   ${cell(l)} │ ${cell(r)}`;
     out.push(differs ? paint(style, '33;1', row) : row);
   }
+  if (long && equal > 0) out.push(`    (${equal} equal fields not shown)`);
   return out;
 }
 
