@@ -7,6 +7,7 @@
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { casesByVariation, casesNaive } from './detection.js';
+import { liveRate, livePeakRss, startStagingProcess } from './live.js';
 import { engineOverhead } from './overhead.js';
 import { modelThroughput } from './throughput.js';
 import { workerSpeedup } from './workers.js';
@@ -75,4 +76,21 @@ for (const name of names) {
   const model = await loadModel(name);
   const w = await workerSpeedup(model, oracles, 3000);
   console.log([name, w.oneSeconds.toFixed(2), w.twoSeconds.toFixed(2), `${w.speedup.toFixed(2)}×`, w.sameFindings].join(' | '));
+}
+
+if (process.argv.includes('--live')) {
+  const { url, child } = await startStagingProcess('fixed');
+  try {
+    console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), concurrency 1, rate limit off');
+    console.log(['model', 'bookfuzz req/s', 'autocannon req/s', 'ratio'].join(' | '));
+    for (const name of ['nhs-covid-booking', 'household-booking']) {
+      const r = await liveRate(name, url, 60, 10);
+      console.log([name, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), `${Math.round(r.ratio * 100)}%`].join(' | '));
+    }
+    const requests = arg('rss-requests', 100_000);
+    const rss = await livePeakRss('household-booking', url, requests);
+    console.log(`\nlive: peak RSS of a ${requests}-request run (household-booking): ${rss.peakMb.toFixed(0)} MB in ${rss.seconds.toFixed(0)} s (exit ${rss.exit})`);
+  } finally {
+    child.kill();
+  }
 }
