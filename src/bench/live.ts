@@ -83,12 +83,12 @@ export async function liveRate(modelName: string, url: string, runs: number, sec
   return { bookfuzzRps, autocannonRps, ratio: bookfuzzRps / autocannonRps, requests: budget.used() };
 }
 
-/** Peak resident memory of `bookfuzz fuzz` sending `requests` requests (read from /proc while it runs). */
+/** Peak resident memory of `bookfuzz fuzz` (started as its bin starts it) sending `requests` requests (read from /proc while it runs). */
 export async function livePeakRss(modelName: string, url: string, requests: number): Promise<{ peakMb: number; seconds: number; exit: number | null }> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [bin, 'fuzz', modelName, '--target', url, '--seed-token', token, '--budget', String(requests), '--runs', '1000000', '--seed', '1', '--json', '--corpus', '/tmp/bookfuzz-bench-corpus'],
+    ['--max-semi-space-size=4', bin, 'fuzz', modelName, '--target', url, '--seed-token', token, '--budget', String(requests), '--runs', '1000000', '--seed', '1', '--json', '--corpus', '/tmp/bookfuzz-bench-corpus'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   let peak = 0;

@@ -1,15 +1,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BookfuzzError, isBookfuzzError } from '../errors.js';
-import { checkCommand } from './commands/check.js';
-import { fuzzCommand } from './commands/fuzz.js';
-import { importHarCommand } from './commands/import-har.js';
-import { mergeCommand } from './commands/merge.js';
 import { parseShard, type Shard } from '../engine/chunks.js';
 import { resolveWorkers } from '../engine/worker-executor.js';
-import { modelsCommand } from './commands/models.js';
-import { replayCommand } from './commands/replay.js';
-import { stagingCommand } from './commands/staging.js';
 import { parseReportFormats } from '../report/write-reports.js';
 import { loadConfig } from './config.js';
 import { commaList, exitCode, processIo, type Io } from './io.js';
@@ -33,7 +26,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       'list the models, their variants and flaws',
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
       async (a) => {
-        code = await modelsCommand(io, { json: a.json });
+        code = await (await import('./commands/models.js')).modelsCommand(io, { json: a.json });
       },
     )
     .command(
@@ -58,8 +51,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
         const { config } = await loadConfig(io.cwd, a.config);
         const flaws = commaList(a.flaws) ?? (a.variant === undefined ? config.flaws : undefined);
         const report = a.report ?? config.report?.join(',');
-        code = await withInterrupt(io, (signal) =>
-          checkCommand(io, {
+        code = await withInterrupt(io, async (signal) =>
+          (await import('./commands/check.js')).checkCommand(io, {
             models: a.model !== undefined ? [a.model] : (config.models ?? []),
             variant: a.variant ?? (flaws === undefined ? config.variant : undefined),
             flaws,
@@ -90,7 +83,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
         if (a.staging && a.target !== undefined) throw new BookfuzzError('BF_USAGE', 'give --target or --staging, not both');
-        code = await replayCommand(io, {
+        code = await (await import('./commands/replay.js')).replayCommand(io, {
           path: a.path,
           variant: a.variant,
           flaws: commaList(a.flaws),
@@ -132,8 +125,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       async (a) => {
         const { config } = await loadConfig(io.cwd, a.config);
         const report = a.report ?? config.report?.join(',');
-        code = await withInterrupt(io, (signal) =>
-          fuzzCommand(io, {
+        code = await withInterrupt(io, async (signal) =>
+          (await import('./commands/fuzz.js')).fuzzCommand(io, {
             model: a.model,
             target: a.target ?? (a.staging ? undefined : config.target),
             staging: a.staging,
@@ -170,7 +163,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('report', { type: 'string', describe: 'reports to write with --out: json,junit,sarif,html (default json)' })
           .option('corpus', { type: 'string', describe: 'also save the merged findings into this corpus folder' }),
       async (a) => {
-        code = await mergeCommand(io, {
+        code = await (await import('./commands/merge.js')).mergeCommand(io, {
           reports: a.reports ?? [],
           out: a.out,
           reports_formats: parseReportFormats(a.report ?? 'json'),
@@ -188,7 +181,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('name', { type: 'string', describe: 'spec name (kebab-case)' })
           .option('base-url', { type: 'string', describe: 'keep only requests to this origin (default: the first page)' }),
       async (a) => {
-        code = await importHarCommand(io, { har: a.har, out: a.out, name: a.name, baseUrl: a['base-url'] });
+        code = await (await import('./commands/import-har.js')).importHarCommand(io, { har: a.har, out: a.out, name: a.name, baseUrl: a['base-url'] });
       },
     )
     .command(
@@ -201,7 +194,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('port', { type: 'number', default: 0, describe: 'port (0: any free port)' })
           .option('seed-token', { type: 'string', describe: 'enable the seeding endpoint with this token' }),
       async (a) => {
-        code = await stagingCommand(io, { variant: a.variant, flaws: commaList(a.flaws), port: a.port, seedToken: a['seed-token'] });
+        code = await (await import('./commands/staging.js')).stagingCommand(io, { variant: a.variant, flaws: commaList(a.flaws), port: a.port, seedToken: a['seed-token'] });
       },
     )
     .demandCommand(1, 'name a command (see bookfuzz --help)')

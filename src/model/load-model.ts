@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BookfuzzError } from '../errors.js';
-import { loadSpecModel } from '../spec/load-spec-model.js';
 import type { Model } from './model.js';
 
 /** The folder of the models shipped with bookfuzz. */
@@ -31,6 +30,8 @@ export async function loadModel(nameOrPath: string, cwd = process.cwd(), options
   if (/\.(ya?ml|json)$/i.test(nameOrPath)) {
     const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
     if (!existsSync(path)) throw new BookfuzzError('BF_MODEL_NOT_FOUND', 'no such flow spec file', { where: path });
+    // Loaded only for specs: the YAML parser and the schemas stay out of other runs.
+    const { loadSpecModel } = await import('../spec/load-spec-model.js');
     return { ...(await loadSpecModel(path, { allowIrreversible: options.allowIrreversible === true })), source: path };
   }
   const file = locate(nameOrPath, cwd);

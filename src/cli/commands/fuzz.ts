@@ -11,7 +11,7 @@ import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
 import { renderCurl } from '../../report/curl.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
-import { startStagingSite } from '../../staging/index.js';
+import type { StagingSite } from '../../staging/index.js';
 import { createLiveSite } from '../../targets/http/create-live-site.js';
 import { createRequestBudget } from '../../targets/http/interceptors/budget.js';
 import { createRateLimiter } from '../../targets/http/interceptors/rate-limit.js';
@@ -70,7 +70,8 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   const choice = args.staging ? stagingFlawChoice(args.variant, args.flaws) : { variant: 'target', flaws: [] };
   const seedToken = args.seedToken ?? (args.staging ? randomBytes(12).toString('hex') : undefined);
   // With --staging, one site per worker: each worker seeds its own worlds.
-  const stagingSites = args.staging
+  const { startStagingSite } = args.staging ? await import('../../staging/index.js') : { startStagingSite: undefined };
+  const stagingSites = startStagingSite
     ? await Promise.all(Array.from({ length: workers }, () => startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) })))
     : [];
   const targets = stagingSites.length > 0 ? stagingSites.map((site) => site.url) : [args.target ?? ''];

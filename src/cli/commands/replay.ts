@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { CaseRunner } from '../../engine/check.js';
 import type { Finding } from '../../engine/finding.js';
 import { BookfuzzError, isBookfuzzError } from '../../errors.js';
-import { startStagingSite, type StagingSite } from '../../staging/index.js';
+import type { StagingSite } from '../../staging/index.js';
 import { createLiveSite } from '../../targets/http/create-live-site.js';
 import { liveRunner } from '../../targets/http/live-runner.js';
 import { stagingFlawChoice } from './staging.js';
@@ -53,7 +53,7 @@ class LiveTargets {
       const key = [...flaws].sort().join(',');
       let site = this.sites.get(key);
       if (!site) {
-        site = startStagingSite({ flaws, port: 0, seedToken: this.token });
+        site = (await import('../../staging/index.js')).startStagingSite({ flaws, port: 0, seedToken: this.token });
         this.sites.set(key, site);
       }
       baseUrl = (await site).url;

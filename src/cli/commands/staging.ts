@@ -1,5 +1,5 @@
 import { BookfuzzError } from '../../errors.js';
-import { startStagingSite, stagingFlaws, stagingVariants } from '../../staging/index.js';
+import { stagingFlaws, stagingVariants } from '../../staging/staging-flaws.js';
 import type { Io } from '../io.js';
 
 export interface StagingArgs {
@@ -31,6 +31,7 @@ export async function stagingCommand(io: Io, args: StagingArgs): Promise<number>
   const { flaws } = stagingFlawChoice(args.variant, args.flaws);
   const options: { flaws: string[]; port: number; seedToken?: string } = { flaws, port: args.port };
   if (args.seedToken !== undefined) options.seedToken = args.seedToken;
+  const { startStagingSite } = await import('../../staging/index.js');
   const site = await startStagingSite(options);
   io.stdout.write(`listening on ${site.url}\n`);
   await new Promise<void>((resolve) => {
