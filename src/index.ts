@@ -39,6 +39,8 @@ export type { Finding } from './engine/finding.js';
 export type { RunDocument } from './engine/run-document.js';
 export type { EngineEvent, EngineListener } from './engine/events.js';
 export type { CheckOptions } from './engine/check.js';
+export type { FuzzOptions } from './targets/http/fuzz-live.js';
+import type { FuzzOptions } from './targets/http/fuzz-live.js';
 
 // Live mode: what HTTP bindings (models/<name>/http.ts) use.
 export type { HttpBinding } from './targets/http/binding.js';
@@ -60,4 +62,22 @@ export { seedWorld, seedingActor } from './targets/http/seed-world.js';
 export async function check(model: Model | string, options: CheckOptions = {}): Promise<RunDocument> {
   const loaded = typeof model === 'string' ? await loadModel(model) : model;
   return checkModel(loaded, oracles, options);
+}
+
+/**
+ * Fuzz a live site over HTTP with a model's HTTP binding (live mode), and resolve to the run
+ * document — the same one `bookfuzz fuzz --json` prints. Give `target` (loopback unless
+ * `allowHosts` names the host) or `staging: true` for the embedded staging site.
+ *
+ * @example
+ * import { fuzz } from 'bookfuzz';
+ * const run = await fuzz('household-booking', { staging: true, flaws: ['idor-view'], runs: 100, seed: 1 });
+ * console.log(run.findings.map((f) => f.oracle));
+ */
+export async function fuzz(model: Model | string, options: FuzzOptions): Promise<RunDocument> {
+  const loaded = typeof model === 'string' ? await loadModel(model) : model;
+  const { fuzzLive } = await import('./targets/http/fuzz-live.js');
+  const { document, gaveUp } = await fuzzLive(loaded, oracles, options);
+  if (gaveUp) throw gaveUp;
+  return document;
 }

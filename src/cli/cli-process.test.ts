@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,21 @@ describe('bookfuzz as a process', () => {
     expect(report.status).toBe('interrupted');
     expect(report.stats.cases).toBeGreaterThan(0);
   });
+
+  it('Ctrl-C during a live run stops it, writes the findings and the report so far, and exits 130', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bookfuzz-sigint-live-'));
+    const result = await bookfuzz(
+      ['fuzz', 'household-booking', '--staging', '--flaws', 'idor-view', '--runs', '100000', '--seed', '1', '--corpus', out, '--report', 'json', '--out', out],
+      { interruptAfterMs: 12000 },
+    );
+    expect(result.code).toBe(130);
+    const report = JSON.parse(readFileSync(join(out, 'bookfuzz.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    expect(report.mode).toBe('live');
+    // What was found before the interrupt is in the corpus, one file per finding in the report.
+    const saved = existsSync(join(out, 'household-booking')) ? readdirSync(join(out, 'household-booking')) : [];
+    expect(saved.length).toBeGreaterThanOrEqual(report.findings.length);
+  }, 120_000);
 
   it('reads bookfuzz.config.json: models and reports from the file, flags override it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bookfuzz-config-'));

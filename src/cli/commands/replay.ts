@@ -7,7 +7,7 @@ import { BookfuzzError, isBookfuzzError } from '../../errors.js';
 import type { StagingSite } from '../../staging/index.js';
 import { createLiveSite } from '../../targets/http/create-live-site.js';
 import { liveRunner } from '../../targets/http/live-runner.js';
-import { stagingFlawChoice } from './staging.js';
+import { stagingFlawChoice } from '../../targets/http/fuzz-live.js';
 import { listModelNames, loadModel } from '../../model/load-model.js';
 import type { Model } from '../../model/model.js';
 import { oracles } from '../../oracles/index.js';

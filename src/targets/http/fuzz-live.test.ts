@@ -1,0 +1,34 @@
+/** Live mode through the library API, on the embedded staging site (127.0.0.1 only). */
+import { describe, expect, it } from 'vitest';
+import { fuzz } from '../../index.js';
+import { countingProxy } from '../../spec/spec-test-support.js';
+import { startStagingSite } from '../../staging/index.js';
+
+describe('fuzz (library API, live mode)', () => {
+  it('finds a planted flaw on the staging site and returns the run document, findings with a curl script', async () => {
+    const run = await fuzz('household-booking', { staging: true, flaws: ['idor-view'], runs: 40, seed: 1, oracles: ['no-canary-leak'] });
+    expect(run.mode).toBe('live');
+    expect(run.target).toBe('staging');
+    expect(run.findings.map((f) => f.oracle)).toContain('no-canary-leak');
+    expect(run.findings[0]?.curl).toMatch(/^#!\/bin\/sh/);
+  }, 300_000);
+
+  it('never exceeds the request budget: the site sees at most that many requests, and the report says the budget was spent', async () => {
+    const site = await startStagingSite({ seedToken: 'tok', port: 0 });
+    const proxy = await countingProxy(site.url);
+    try {
+      const run = await fuzz('nhs-covid-booking', { target: proxy.url, seedToken: 'tok', budget: 120, runs: 1000, seed: 2 });
+      expect(proxy.seen.length).toBeLessThanOrEqual(120);
+      expect(proxy.seen.length).toBeGreaterThan(60);
+      expect(run.notes).toContain('the request budget of 120 requests was spent; the run stopped there');
+      expect(run.status).toBe('passed');
+    } finally {
+      await proxy.close();
+      await site.close();
+    }
+  }, 300_000);
+
+  it('refuses a host outside the allowlist before anything else', async () => {
+    await expect(fuzz('nhs-covid-booking', { target: 'http://192.0.2.10:8080', runs: 1 })).rejects.toThrow(/not allowed/);
+  });
+});

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { Agent } from 'undici';
+import { checkModel } from '../../engine/check.js';
+import type { Shard } from '../../engine/chunks.js';
+import type { EngineListener } from '../../engine/events.js';
+import type { RunDocument } from '../../engine/run-document.js';
+import { BookfuzzError } from '../../errors.js';
+import type { Model } from '../../model/model.js';
+import type { Oracle } from '../../oracles/oracle.js';
+import { renderCurl } from '../../report/curl.js';
+import { stagingFlaws, stagingVariants } from '../../staging/staging-flaws.js';
+import { createLiveSite } from './create-live-site.js';
+import { createRequestBudget } from './interceptors/budget.js';
+import { createRateLimiter } from './interceptors/rate-limit.js';
+import { liveRunner } from './live-runner.js';
+
+export interface FuzzOptions {
+  /** The site's base URL. Exactly one of `target` and `staging`. */
+  target?: string | undefined;
+  /** Start the embedded staging site (one per worker) on 127.0.0.1 and fuzz it. */
+  staging?: boolean | undefined;
+  /** With `staging`: `vulnerable` (every flaw) or `fixed`, or an explicit flaw list. */
+  variant?: string | undefined;
+  flaws?: readonly string[] | undefined;
+  allowHosts?: readonly string[] | undefined;
+  /** Requests per second, all workers together (default: no limit). */
+  rps?: number | undefined;
+  /** Most requests in the whole run (never exceeded). */
+  budget?: number | undefined;
+  runs?: number | undefined;
+  seed?: number | undefined;
+  /** The site's seeding token (with `staging`, a random one is made). */
+  seedToken?: string | undefined;
+  oracles?: readonly string[] | undefined;
+  /** Re-runs a finding must survive (default 3). */
+  confirmations?: number | undefined;
+  timeoutMs?: number | undefined;
+  /** Workers: with `staging`, each gets a site of its own; they share one rate limit and budget. */
+  workers?: number | undefined;
+  shard?: Shard | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: EngineListener | undefined;
+}
+
+export interface FuzzResult {
+  document: RunDocument;
+  /** Set when the target kept failing and the run stopped early (the document says what ran). */
+  gaveUp?: BookfuzzError;
+}
+
+export const defaultLiveRuns = 100;
+
+/** Flaws of the staging site for a variant (vulnerable | fixed) or an explicit list (any model's). */
+export function stagingFlawChoice(variant: string | undefined, flaws: readonly string[] | undefined): { variant: string; flaws: string[] } {
+  if (variant !== undefined && flaws !== undefined) throw new BookfuzzError('BF_USAGE', 'give either --variant or --flaws, not both');
+  if (flaws !== undefined) {
+    const known = Object.values(stagingFlaws).flat();
+    for (const flaw of flaws) {
+      if (!known.includes(flaw)) throw new BookfuzzError('BF_FLAW_UNKNOWN', `the staging site has no flaw "${flaw}" (flaws: ${known.join(', ')})`);
+    }
+    const sorted = [...flaws].sort();
+    return { variant: sorted.length === 0 ? 'fixed' : `flaws:${sorted.join(',')}`, flaws: sorted };
+  }
+  const name = variant ?? 'vulnerable';
+  if (name !== 'vulnerable' && name !== 'fixed') {
+    throw new BookfuzzError('BF_VARIANT_UNKNOWN', `the staging site has no variant "${name}" (variants: vulnerable, fixed)`);
+  }
+  return { variant: name, flaws: stagingVariants(name) };
+}
+
+/**
+ * Live mode: run a model (with its HTTP binding) against a site over HTTP, with the safety
+ * rails — allowlist checked before any connection, shared rate limit and budget, timeouts, a
+ * body cap — noise calibration and confirmation re-runs. Live findings carry their exchanges
+ * and a curl script.
+ */
+export async function fuzzLive(model: Model, availableOracles: readonly Oracle[], options: FuzzOptions): Promise<FuzzResult> {
+  if ((options.target === undefined) === (options.staging !== true)) throw new BookfuzzError('BF_USAGE', 'give exactly one of --target URL or --staging');
+  if (!options.staging && (options.variant !== undefined || options.flaws !== undefined)) {
+    throw new BookfuzzError('BF_USAGE', '--variant and --flaws choose the flaws of the embedded staging site: use them with --staging');
+  }
+  const allowHosts = options.allowHosts ?? [];
+  // Refuse a host outside the allowlist first, before anything is generated or sent.
+  if (options.target !== undefined) await createLiveSite({ baseUrl: options.target, allowHosts }).close();
+  const binding = model.http;
+  if (!binding) throw new BookfuzzError('BF_MODEL_INVALID', 'has no HTTP binding (`http` in defineModel): it can only be checked in model mode', { where: `model ${model.name}` });
+  const workers = options.workers ?? 1;
+  if (workers > 1 && !options.staging) {
+    throw new BookfuzzError('BF_USAGE', 'live workers each need a site of their own (each world is seeded onto the site): use --workers with --staging');
+  }
+  const choice = options.staging ? stagingFlawChoice(options.variant, options.flaws) : { variant: 'target', flaws: [] };
+  const seedToken = options.seedToken ?? (options.staging ? randomBytes(12).toString('hex') : undefined);
+  // With staging, one site per worker: each worker seeds its own worlds.
+  const { startStagingSite } = options.staging ? await import('../../staging/index.js') : { startStagingSite: undefined };
+  const sites = startStagingSite
+    ? await Promise.all(Array.from({ length: workers }, () => startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) })))
+    : [];
+  const targets = sites.length > 0 ? sites.map((site) => site.url) : [options.target ?? ''];
+  const target = targets[0] ?? '';
+  // Ends the search early without calling the run interrupted: budget spent, or the target is down.
+  const stop = new AbortController();
+  let gaveUp: BookfuzzError | undefined;
+  const rateLimiter = createRateLimiter(options.rps);
+  const budget = options.budget === undefined ? undefined : createRequestBudget(options.budget);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // One warm connection pool per worker, shared by all the cases it runs.
+  const pools = targets.map(() => new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
+  const runners = targets.map((baseUrl, lane) =>
+    liveRunner({
+      model,
+      binding,
+      // The rate limiter and the budget are shared by every worker: one global rate, one budget.
+      openSite: () =>
+        createLiveSite({
+          baseUrl,
+          allowHosts,
+          rateLimiter,
+          timeoutMs,
+          ...(pools[lane] ? { pool: pools[lane] } : {}),
+          ...(budget ? { budget } : {}),
+          ...(seedToken ? { seedToken } : {}),
+        }),
+      onBudgetSpent: () => stop.abort(),
+      onGiveUp: (error) => {
+        gaveUp = error;
+        stop.abort();
+      },
+    }),
+  );
+  let document: RunDocument;
+  try {
+    document = await checkModel(model, availableOracles, {
+      describe: { variant: options.staging ? choice.variant : 'target', flaws: choice.flaws.filter((flaw) => flaw in model.flaws) },
+      runs: options.runs ?? defaultLiveRuns,
+      seed: options.seed,
+      oracles: options.oracles,
+      signal: options.signal,
+      shard: options.shard,
+      until: stop.signal,
+      runners,
+      confirmations: options.confirmations ?? 3,
+      notes: () => [
+        ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
+        ...(stop.signal.aborted && gaveUp === undefined ? [`the request budget of ${options.budget} requests was spent; the run stopped there`] : []),
+      ],
+      onEvent: (event) => {
+        if (event.type === 'finding') {
+          const curl = renderCurl(event.finding, target);
+          if (curl !== undefined) event.finding.curl = curl;
+        }
+        options.onEvent?.(event);
+      },
+    });
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+    await Promise.all(sites.map((site) => site.close()));
+  }
+  document.target = options.staging ? 'staging' : target;
+  return gaveUp ? { document, gaveUp } : { document };
+}
