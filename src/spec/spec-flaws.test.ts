@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { loadModel } from '../model/load-model.js';
 import { loadSpecModel } from './load-spec-model.js';
 import { fuzzLive } from './spec-test-support.js';
 
@@ -23,10 +24,15 @@ const cases: { model: string; flaw: string; oracle: string; allowIrreversible?: 
   { model: 'sealed-envelope', flaw: 'unaudited-access', oracle: 'audit-complete' },
 ];
 
-describe('staging flaws are found through the spec bindings', () => {
+describe('staging flaws are found through the spec bindings, as through the TypeScript ones', () => {
   it.concurrent.each(cases)('$model: $flaw by $oracle', async ({ model: name, flaw, oracle, allowIrreversible }) => {
-    const model = await loadSpecModel(specOf(name), { allowIrreversible: allowIrreversible === true });
-    const run = await fuzzLive(model, { flaws: [flaw], runs: 60, oracles: [oracle] });
-    expect(run.findings.map((f) => f.oracle)).toContain(oracle);
+    const spec = await loadSpecModel(specOf(name), { allowIrreversible: allowIrreversible === true });
+    const typescript = await loadModel(name);
+    const [bySpec, byTypeScript] = await Promise.all([
+      fuzzLive(spec, { flaws: [flaw], runs: 60, oracles: [oracle] }),
+      fuzzLive(typescript, { flaws: [flaw], runs: 60, oracles: [oracle] }),
+    ]);
+    expect(bySpec.findings.map((f) => f.oracle)).toContain(oracle);
+    expect(byTypeScript.findings.map((f) => f.oracle)).toContain(oracle);
   }, 300_000);
 });
