@@ -4,99 +4,20 @@
  * model declares for it and by no other, and the fixed site gives nothing in 300 twin runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkModel } from '../../src/engine/check.js';
 import { deriveSeed } from '../../src/engine/seeds.js';
-import { findCanaries } from '../../src/identity/canary.js';
-import { fc, oracles, type Oracle, type Step, type StepResult } from '../../src/index.js';
-import { maskTyped } from '../../src/observe/mask-typed.js';
-import { stringLeaves } from '../../src/observe/string-leaves.js';
-import { startStagingSite } from '../../src/staging/index.js';
-import { createLiveSite } from '../../src/targets/http/create-live-site.js';
-import { liveRunner } from '../../src/targets/http/live-runner.js';
+import { fc, oracles } from '../../src/index.js';
 import { twinCaseArbitrary, type TwinCase } from '../../src/world/twin-case.js';
+import { bindingHarness } from '../../src/targets/http/binding-harness.js';
 import { binding } from './http.js';
 import { model } from './index.js';
 import type { HouseholdWorld } from './world.js';
 
-const TOKEN = 'household-booking-binding-test';
 const SEED = 12;
 const flaws = Object.keys(model.flaws);
+const { start, stop, open, fuzz, bothWays } = bindingHarness(model, binding, { token: 'household-booking-binding-test', seed: SEED });
 
-type Staging = Awaited<ReturnType<typeof startStagingSite>>;
-const sites = new Map<string, Staging>();
-
-beforeAll(async () => {
-  for (const variant of ['fixed', ...flaws]) {
-    sites.set(variant, await startStagingSite({ flaws: variant === 'fixed' ? [] : [variant], port: 0, seedToken: TOKEN }));
-  }
-});
-afterAll(async () => {
-  for (const site of sites.values()) await site.close();
-});
-
-function open(variant: string) {
-  const site = sites.get(variant);
-  if (!site) throw new Error(`no staging site for ${variant}`);
-  return createLiveSite({ baseUrl: site.url, seedToken: TOKEN });
-}
-
-/** Every oracle that applies to the model, judging every case (one search instead of one per oracle). */
-const everyOracle: Oracle = {
-  id: 'every-oracle',
-  title: 'every oracle that applies, on every case',
-  severity: 'high',
-  scope: 'run',
-  help: 'test harness',
-  usesWorld: true,
-  appliesTo: () => true,
-  check: (run) => oracles.filter((o) => o.appliesTo(model)).flatMap((o) => o.check(run)),
-};
-
-async function fuzz(variant: string, runs: number) {
-  const runner = liveRunner({ model, binding, openSite: () => open(variant) });
-  const started = performance.now();
-  const document = await checkModel(model, [everyOracle], {
-    runs,
-    seed: SEED,
-    runner,
-    confirmations: 3,
-    describe: { variant: variant === 'fixed' ? 'fixed' : `flaws:${variant}`, flaws: variant === 'fixed' ? [] : [variant] },
-  });
-  return { document, problems: runner.problems(), ms: Math.round(performance.now() - started) };
-}
-
-/** What the oracles read from one step. */
-function verdict(world: HouseholdWorld, step: Step, result: StepResult): string {
-  const canaries = model.canaries(world);
-  const leaks = stringLeaves(maskTyped(result.observation, result.typed))
-    .flatMap((leaf) => findCanaries(leaf.text, canaries).map((hit) => hit.canary))
-    .filter((canary) => !model.policy.maySee?.({ world, step, canary }))
-    .map((c) => `${c.field}:${c.owner}`);
-  const changes = (result.changes ?? []).map((c) => `${c.object}:${c.owner ?? ''}`);
-  return `${step.actor}:${step.action} ${result.outcome} leaks=[${[...new Set(leaks)].sort().join(',')}] changes=[${changes.join(',')}]`;
-}
-
-/** One case through the simulator (with the flaw) and through the binding on the site (with the flaw). */
-async function bothWays(variant: string, kase: TwinCase<HouseholdWorld>): Promise<{ simulated: string[]; live: string[] }> {
-  const flawSet = new Set(variant === 'fixed' ? [] : [variant]);
-  const simulation = model.simulator(structuredClone(kase.world), flawSet);
-  const reference = model.simulator(structuredClone(kase.world), new Set());
-  const site = open(variant);
-  const simulated: string[] = [];
-  const live: string[] = [];
-  try {
-    await binding.setup(structuredClone(kase.world), site);
-    for (const step of kase.steps) {
-      const before = structuredClone(reference.world());
-      live.push(verdict(before, step, await binding.perform(step, site, structuredClone(before))));
-      simulated.push(verdict(before, step, simulation.step(step)));
-      reference.step(step);
-    }
-  } finally {
-    await site.close();
-  }
-  return { simulated, live };
-}
+beforeAll(start);
+afterAll(stop);
 
 describe('household-booking binding, step by step', () => {
   it('a registrant reads only their own details and cannot act as a vaccinator; the vaccinator records a dose', async () => {
