@@ -60,6 +60,12 @@ export const model = defineModel<HouseholdWorld>({
       description: "PATCH and DELETE /api/appointments/:id do not check the owner, so a registrant can move or cancel anyone's appointment",
       oracles: ['authorized'],
     },
+    'dose-lookup-timing': {
+      description:
+        "GET /api/registrants/:id reads the registrant's dose records one by one before the access check (the fixed API " +
+        'reads them in one query for everyone), so the same 404 comes back later the more doses the person has',
+      oracles: ['timing'],
+    },
   },
   world,
   secrets: { 'vaccination-status': vaccinationStatus },

@@ -52,11 +52,17 @@ export function simulate(initial: HouseholdWorld, flaws: ReadonlySet<string>): S
       if (!session) return unauthenticated();
       // GET /api/registrants/:id
       const registrant = registrantAt(world, step.input['registrant']);
+      // Dose records are read in one query for everyone before the access check; the flawed API reads
+      // them one by one, so the work grows with the registrant's doses.
+      const lookupFlaw = flaws.has('dose-lookup-timing');
+      const work = { doseLookups: lookupFlaw ? registrant.doses : 1 };
       const own = session.role === 'registrant' && registrant.id === session.user;
       const staff = session.role === 'vaccinator';
       const idor = !own && !staff && flaws.has('idor-view');
       if (!own && !staff && !idor) {
-        return withSession({ observation: answer(404, { error: 'not-found', message: 'No such registrant.' }), outcome: 'refused' }, session);
+        const refused: StepResult = { observation: answer(404, { error: 'not-found', message: 'No such registrant.' }), outcome: 'refused', work };
+        if (lookupFlaw) refused.flaws = ['dose-lookup-timing'];
+        return withSession(refused, session);
       }
       const result: StepResult = {
         observation: answer(200, {
@@ -71,8 +77,10 @@ export function simulate(initial: HouseholdWorld, flaws: ReadonlySet<string>): S
         }),
         outcome: 'ok',
         session: session.id,
+        work,
       };
-      if (idor) result.flaws = ['idor-view'];
+      const stepFlaws = [...(idor ? ['idor-view'] : []), ...(lookupFlaw ? ['dose-lookup-timing'] : [])];
+      if (stepFlaws.length > 0) result.flaws = stepFlaws;
       return result;
     },
 

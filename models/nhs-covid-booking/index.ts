@@ -54,6 +54,12 @@ export const model = defineModel<NhsWorld>({
         'the booking page that opens (instead of a request for the code) also tells that the person has one dose',
       oracles: ['authorized', 'indistinguishable'],
     },
+    'history-lookup-timing': {
+      description:
+        'after the identity is entered, the immunisation history is looked up only for people who have one, ' +
+        'so the same "we have sent a code" page comes back measurably later for vaccinated people',
+      oracles: ['timing'],
+    },
   },
   world,
   secrets: { 'vaccination-status': vaccinationStatus },

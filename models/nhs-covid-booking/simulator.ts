@@ -55,18 +55,25 @@ export function simulate(initial: NhsWorld, flaws: ReadonlySet<string>): Simulat
       session.verified = false;
       delete session.slot;
       codes.set(patient.id, `9${String(100000 + world.bookings.length * 7919 + Number(patient.id.slice(1)) * 104729).slice(-5)}`);
+      // The immunisation history is looked up for everyone; the flawed service only for people who have one.
+      const lookupFlaw = flaws.has('history-lookup-timing');
+      const work = { historyLookups: !lookupFlaw || patient.doses >= 1 ? 1 : 0 };
+      const stepFlaws = lookupFlaw ? ['history-lookup-timing'] : [];
       if (flaws.has('status-dependent-screen')) {
         // The incident: the next page was chosen by the person's vaccination record.
         const screen = patient.doses >= 1 ? 'booking-reference' : 'screening-questions';
         const heading = patient.doses >= 1 ? 'Enter your booking reference' : 'Answer some screening questions';
-        return { observation: { screen, heading }, outcome: 'ok', typed, session: session.id, flaws: ['status-dependent-screen'] };
+        return { observation: { screen, heading }, outcome: 'ok', typed, session: session.id, work, flaws: ['status-dependent-screen', ...stepFlaws] };
       }
-      return {
+      const result: StepResult = {
         observation: { screen: 'verify-code', heading: 'We have sent a security code to the contact details we hold' },
         outcome: 'ok',
         typed,
         session: session.id,
+        work,
       };
+      if (stepFlaws.length > 0) result.flaws = stepFlaws;
+      return result;
     },
 
     'enter-code'(step, session) {

@@ -115,6 +115,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('confirm', { type: 'number', default: 3, describe: 'times a finding must reproduce before it is reported' })
           .option('allow-irreversible', { type: 'boolean', default: false, describe: 'flow specs: also send steps marked irreversible' })
           .option('timeout', { type: 'number', describe: 'per-request timeout in ms (default 10000)' })
+          .option('timing-samples', { type: 'number', describe: 'timing oracle (opt-in: --oracles timing): most response-time samples per class (default 400)' })
+          .option('timing-threshold', { type: 'number', describe: 'timing oracle: |t| above which a step leaks (default 4.5)' })
           .option('json', { type: 'boolean', default: false })
           .option('corpus', { type: 'string', describe: 'folder where findings are saved (default corpora)' })
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
@@ -142,6 +144,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             confirmations: integer(a.confirm, '--confirm') ?? 3,
             allowIrreversible: a['allow-irreversible'],
             timeoutMs: positiveInteger(a.timeout, '--timeout'),
+            timingSamples: positiveInteger(a['timing-samples'], '--timing-samples'),
+            timingThreshold: positiveNumber(a['timing-threshold'], '--timing-threshold'),
             json: a.json,
             corpus: a.corpus ?? config.corpus ?? 'corpora',
             reports: report === undefined ? undefined : parseReportFormats(report),
@@ -255,6 +259,12 @@ function positiveInteger(value: number | undefined, flag: string): number | unde
   const n = integer(value, flag);
   if (n !== undefined && n < 1) throw new BookfuzzError('BF_USAGE', `${flag} must be at least 1`);
   return n;
+}
+
+function positiveNumber(value: number | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new BookfuzzError('BF_USAGE', `${flag} must be a positive number`);
+  return value;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -70,6 +70,8 @@ export interface CaseRunner {
 export interface RunOptions {
   /** Take a world snapshot before every step (only oracles that read `before` need it). Default true. */
   snapshots?: boolean;
+  /** Measure response times for the `timing` oracle (live runners; the simulator ignores it). Default false. */
+  timing?: boolean;
 }
 
 /** The in-process runner: the model's simulator with the given flaws. */
@@ -94,7 +96,7 @@ export async function checkModel(
   const flawSet = new Set(flaws);
   const runs = options.runs ?? defaultRuns;
   const seed = options.seed ?? randomSeed();
-  const selected = selectOracles(model, availableOracles, options.oracles);
+  const selected = selectOracles(model, availableOracles, options.oracles, (options.runners?.[0] ?? options.runner)?.mode ?? 'model');
   const emit = options.onEvent ?? (() => {});
   emit({ type: 'run-started', model: model.name, variant, oracles: selected.map((o) => o.id), runs, seed });
 
@@ -194,7 +196,7 @@ export async function searchOnce(
   runner: CaseRunner,
   options: SearchOptions,
 ): Promise<Found | 'flaky' | null> {
-  const runOptions: RunOptions = { snapshots: oracle.usesWorld };
+  const runOptions: RunOptions = { snapshots: oracle.usesWorld, timing: oracle.usesTiming === true };
   const judge = (run: TwinRun) => ({ run, violations: oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v))) });
   const fresh = async (kase: TwinCase) => judge(await runner.run(kase, runOptions));
   let thrown: unknown;
@@ -339,7 +341,7 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
 async function confirmed(runner: CaseRunner, found: Found, times: number): Promise<boolean> {
   const key = dedupKey(found.violation);
   for (let i = 0; i < times; i++) {
-    const run = await runner.run(found.kase, { snapshots: found.oracle.usesWorld });
+    const run = await runner.run(found.kase, { snapshots: found.oracle.usesWorld, timing: found.oracle.usesTiming === true });
     if (!found.oracle.check(run).some((v) => dedupKey(v) === key)) return false;
   }
   return true;
@@ -397,8 +399,9 @@ function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undef
   return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
-function selectOracles(model: Model, available: readonly Oracle[], ids: readonly string[] | undefined): Oracle[] {
-  if (ids === undefined) return available.filter((o) => o.appliesTo(model));
+function selectOracles(model: Model, available: readonly Oracle[], ids: readonly string[] | undefined, mode: 'model' | 'live'): Oracle[] {
+  // Oracles that cost requests in live mode (timing) run there only when asked for by name.
+  if (ids === undefined) return available.filter((o) => o.appliesTo(model) && !(mode === 'live' && o.liveOptIn === true));
   return ids.map((id) => {
     const oracle = available.find((o) => o.id === id);
     if (!oracle) {

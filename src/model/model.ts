@@ -136,6 +136,12 @@ export interface StepResult {
   recordViews?: RecordView[];
   /** Audit entries written during this step. */
   audit?: AuditEntry[];
+  /**
+   * Model mode: the work the server did for this step, by kind (`{ historyLookups: 1 }`). The
+   * `timing` oracle checks it does not depend on a secret hidden from the actor: work that does
+   * shows in the response time.
+   */
+  work?: Record<string, number>;
   /** Model mode only: planted flaws whose code path this step took (for attribution). */
   flaws?: string[];
   /** Live mode: the HTTP exchanges of this step (redacted), for reports and curl scripts. */

@@ -11,6 +11,27 @@ export interface TwinRun {
   secret: { name: string; hiddenFrom: readonly string[]; variation: Json };
   a: Trace;
   b: Trace;
+  /** Live mode, when the `timing` oracle asked for it: response times of one step, measured apart from the traces. */
+  timing?: TimingSample;
+}
+
+/**
+ * Response times (ms) of step `step` of a twin case, each measured on a fresh run of the prefix:
+ * `a` in world A, `b` in world B, interleaved in random order; `nullA`/`nullB` are the null test,
+ * two classes drawn from world A alone (empty when it was not needed). Raw, before cropping.
+ */
+export interface TimingSample {
+  step: number;
+  a: number[];
+  b: number[];
+  nullA: number[];
+  nullB: number[];
+  /** |t| above which the classes are said to differ (`--timing-threshold`). */
+  threshold: number;
+  /** Upper quantile kept when cropping (pooled over both classes). */
+  cropQuantile: number;
+  /** Differences of medians smaller than this (ms) are of no interest: `no evidence` when the CI lies inside ±this. */
+  minEffectMs: number;
 }
 
 /** One broken property, located precisely. */
@@ -42,6 +63,10 @@ export interface Oracle {
   help: string;
   /** Whether it reads `TraceStep.before` (the server-side world before each step); when false the engine skips the per-step snapshots. */
   usesWorld: boolean;
+  /** Whether it judges response times (`TwinRun.timing`): live runners then measure them. Default false. */
+  usesTiming?: boolean;
+  /** Costs extra requests in live mode: run there only when named in `--oracles`. Default false. */
+  liveOptIn?: boolean;
   /** Whether the model declares what this oracle needs (a policy part, a secret). */
   appliesTo(model: Model): boolean;
   check(run: TwinRun): Violation[];

@@ -1,4 +1,5 @@
 import { checkCsrf } from './csrf.js';
+import { defaultTimingWorkMs, lookupWork } from './cpu-work.js';
 import { defaultHouseholdWorld, householdSlots } from './default-worlds.js';
 import { html } from './html.js';
 import { field, type HttpContext } from './http-context.js';
@@ -31,7 +32,8 @@ function ageOn(dateOfBirth: string, today: string): number {
 }
 
 /** The household-members booking API (JSON; session by bearer token or cookie). */
-export function householdBookingSite(flaws: ReadonlySet<string>): ModelSite {
+export function householdBookingSite(flaws: ReadonlySet<string>, options: { timingWorkMs?: number } = {}): ModelSite {
+  const timingWorkMs = options.timingWorkMs ?? defaultTimingWorkMs;
   let world: HouseholdWorld = defaultHouseholdWorld();
   let events: EventEntry[] = [];
   const sessions = new SessionStore<Account>('hb_session', () => ({ role: 'none' }));
@@ -147,6 +149,10 @@ export function householdBookingSite(flaws: ReadonlySet<string>): ModelSite {
       if (!session) return;
       const registrant = world.registrants.find((r) => r.id === ctx.params['id']);
       if (!registrant) return notFound(ctx, 'registrant');
+      // The dose records are read in one query for everyone before the access check; the flawed
+      // handler reads them one by one, so even the refusal takes longer the more doses a person has.
+      const lookups = flaws.has('dose-lookup-timing') ? registrant.doses : 1;
+      for (let i = 0; i < lookups; i++) lookupWork(`${registrant.id}:${i}`, timingWorkMs);
       const own = session.data.role === 'registrant' && registrant.id === session.user;
       const staff = session.data.role === 'vaccinator';
       // The flawed handler only checks that someone is logged in.

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { checkCsrf, csrfMatches } from './csrf.js';
 import { digits } from './credentials.js';
+import { defaultTimingWorkMs, lookupWork } from './cpu-work.js';
 import { defaultNhsCovidWorld } from './default-worlds.js';
 import { buttonForm, csrfField, html, notice } from './html.js';
 import { field, type HttpContext } from './http-context.js';
@@ -45,7 +46,8 @@ const normalise = (s: string): string => s.normalize('NFC').trim().toLowerCase()
 const postcode = (s: string): string => s.replace(/\s+/g, '').toUpperCase();
 
 /** The national COVID-19 vaccination booking service (HTML forms, anonymous sessions, SMS codes). */
-export function nhsCovidBookingSite(flaws: ReadonlySet<string>): ModelSite {
+export function nhsCovidBookingSite(flaws: ReadonlySet<string>, options: { timingWorkMs?: number } = {}): ModelSite {
+  const timingWorkMs = options.timingWorkMs ?? defaultTimingWorkMs;
   let world: NhsCovidWorld = defaultNhsCovidWorld();
   let outbox: OutboxMessage[] = [];
   const sessions = new SessionStore<BookingData>('nhs_session', () => ({ patient: undefined, code: undefined, verified: false, slot: undefined, bookings: [] }));
@@ -137,6 +139,9 @@ export function nhsCovidBookingSite(flaws: ReadonlySet<string>): ModelSite {
         );
       }
       if (!patient) return ctx.redirect(`${P}/?error=not-found`);
+      // The immunisation history is looked up for everyone (the page after it never shows it before
+      // the code is entered); the flawed handler looks it up only for people who have one.
+      if (!flaws.has('history-lookup-timing') || patient.doses >= 1) lookupWork(patient.id, timingWorkMs);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       session.data = { ...session.data, patient: patient.id, code, verified: false, slot: undefined };
       outbox.push({ patient: patient.id, to: patient.identity.phone, code, sentAt: ctx.now.toISOString() });

@@ -2,8 +2,8 @@ import { BookfuzzError } from '../errors.js';
 
 /** Every flaw the staging site can switch on, per model (names are unique across models). */
 export const stagingFlaws: Record<string, string[]> = {
-  'nhs-covid-booking': ['status-dependent-screen', 'second-dose-unverified'],
-  'household-booking': ['idor-view', 'client-role', 'idor-modify'],
+  'nhs-covid-booking': ['status-dependent-screen', 'second-dose-unverified', 'history-lookup-timing'],
+  'household-booking': ['idor-view', 'client-role', 'idor-modify', 'dose-lookup-timing'],
   'referral-smartcard': ['card-removal-ignored', 'logout-ignored'],
   'record-access': ['retrospective-entries', 'redaction-ignored', 'disabled-login-works', 'proxy-overreach'],
   'sealed-envelope': ['warning-only', 'unaudited-access'],

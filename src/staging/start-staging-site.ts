@@ -19,6 +19,8 @@ export interface StagingSiteOptions {
   port?: number;
   /** Enables `/__bookfuzz/seed`, `/__bookfuzz/state` and `/__bookfuzz/advance-clock` for requests carrying it. */
   seedToken?: string;
+  /** CPU time (ms) of the secret-path lookups of the timing flaws (and of the fixed variants' lookup for everyone). Default 2. */
+  timingWorkMs?: number;
 }
 
 export interface StagingSite {
@@ -66,9 +68,10 @@ function answerError(ctx: HttpContext, status: number, message: string): void {
  */
 export async function startStagingSite(options: StagingSiteOptions = {}): Promise<StagingSite> {
   const flaws = resolveStagingFlaws(options.flaws ?? []);
+  const timingOptions = options.timingWorkMs === undefined ? {} : { timingWorkMs: options.timingWorkMs };
   const sites: ModelSite[] = [
-    nhsCovidBookingSite(flaws),
-    householdBookingSite(flaws),
+    nhsCovidBookingSite(flaws, timingOptions),
+    householdBookingSite(flaws, timingOptions),
     referralSmartcardSite(flaws),
     recordAccessSite(flaws),
     sealedEnvelopeSite(flaws),

@@ -28,6 +28,9 @@ export interface FuzzArgs {
   allowIrreversible?: boolean | undefined;
   /** Per-request timeout in milliseconds (default 10 000). */
   timeoutMs?: number | undefined;
+  /** `timing` oracle: most samples per class, and the |t| threshold. */
+  timingSamples?: number | undefined;
+  timingThreshold?: number | undefined;
   json: boolean;
   corpus: string;
   reports?: ReportFormat[] | undefined;
@@ -60,6 +63,8 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       oracles: args.oracles,
       confirmations: args.confirmations,
       timeoutMs: args.timeoutMs,
+      timingSamples: args.timingSamples,
+      timingThreshold: args.timingThreshold,
       workers: args.workers,
       shard: args.shard,
       signal: args.signal,

@@ -28,6 +28,12 @@ describe('fuzz (library API, live mode)', () => {
     }
   }, 300_000);
 
+  it('leaves the timing oracle out of the default live list (it costs requests: opt-in with --oracles timing)', async () => {
+    const run = await fuzz('nhs-covid-booking', { staging: true, variant: 'fixed', runs: 1, seed: 1 });
+    expect(run.oracles).not.toContain('timing');
+    expect(run.oracles).toContain('indistinguishable');
+  }, 120_000);
+
   it('refuses a host outside the allowlist before anything else', async () => {
     await expect(fuzz('nhs-covid-booking', { target: 'http://192.0.2.10:8080', runs: 1 })).rejects.toThrow(/not allowed/);
   });

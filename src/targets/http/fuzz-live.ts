@@ -35,6 +35,10 @@ export interface FuzzOptions {
   /** Re-runs a finding must survive (default 3). */
   confirmations?: number | undefined;
   timeoutMs?: number | undefined;
+  /** Most response-time samples per class for the `timing` oracle (default 400). */
+  timingSamples?: number | undefined;
+  /** |t| above which the `timing` oracle says `leak` (default 4.5). */
+  timingThreshold?: number | undefined;
   /** Workers: with `staging`, each gets a site of its own; they share one rate limit and budget. */
   workers?: number | undefined;
   shard?: Shard | undefined;
@@ -120,6 +124,11 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
           ...(budget ? { budget } : {}),
           ...(seedToken ? { seedToken } : {}),
         }),
+      timing: {
+        ...(options.timingSamples !== undefined ? { maxSamples: options.timingSamples } : {}),
+        ...(options.timingThreshold !== undefined ? { threshold: options.timingThreshold } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      },
       onBudgetSpent: () => stop.abort(),
       onGiveUp: (error) => {
         gaveUp = error;

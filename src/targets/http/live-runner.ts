@@ -5,8 +5,10 @@ import type { Model, StepResult } from '../../model/model.js';
 import { maskTyped } from '../../observe/mask-typed.js';
 import { applyNoise, learnNoise, mergeNoise, type NoiseMask } from '../../observe/noise.js';
 import { twinOf, type TwinCase } from '../../world/twin-case.js';
+import type { TwinRun } from '../../oracles/oracle.js';
 import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
+import { timingSampler, type TimingOptions } from './timing-sampler.js';
 
 /** A transport failure seen during a run: the case was judged only up to the failing step. */
 export interface TransportProblem {
@@ -26,6 +28,8 @@ export interface LiveRunnerOptions {
   onBudgetSpent?: () => void;
   /** Called once when the target failed `maxConsecutiveFailures` times in a row: stop searching. */
   onGiveUp?: (error: BookfuzzError) => void;
+  /** How the `timing` oracle's samples are taken, when a run asks for timing (`RunOptions.timing`). */
+  timing?: TimingOptions;
 }
 
 export interface LiveRunner extends CaseRunner {
@@ -122,9 +126,11 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     }
   }
 
+  const sampler = timingSampler({ model, binding, openSite: options.openSite, ...options.timing });
+
   const runner: LiveRunner = {
     mode: 'live',
-    async run(kase) {
+    async run(kase, runOptions) {
       const a = await runSide(kase.world, kase);
       const b = await runSide(twinOf(model, kase), kase);
       // Judge both sides on the prefix both completed.
@@ -132,7 +138,19 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       a.trace.steps = a.trace.steps.slice(0, cut);
       b.trace.steps = b.trace.steps.slice(0, cut);
       const hiddenFrom = model.secrets[kase.secret]?.hiddenFrom ?? [];
-      return { model, secret: { name: kase.secret, hiddenFrom, variation: kase.variation }, a: a.trace, b: b.trace };
+      const twin: TwinRun = { model, secret: { name: kase.secret, hiddenFrom, variation: kase.variation }, a: a.trace, b: b.trace };
+      if (runOptions?.timing === true && a.failedAt === null && b.failedAt === null) {
+        try {
+          const sample = await sampler.sampleRun(kase, twin);
+          if (sample) twin.timing = sample;
+        } catch (error) {
+          // A transport failure or a spent budget while sampling: no timing for this case, never a finding.
+          if (isBookfuzzError(error) && error.code === 'BF_TRANSPORT') record(error);
+          else if (isBookfuzzError(error) && error.code === 'BF_BUDGET_EXHAUSTED') budgetSpent();
+          else throw error;
+        }
+      }
+      return twin;
     },
     async calibrate(cases) {
       // Run each world twice with the same secret: whatever differs is noise.
