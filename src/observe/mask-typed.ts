@@ -17,30 +17,31 @@ export function maskTyped<T extends Json>(value: T, typed: Readonly<Record<strin
     .sort((x, y) => y[1].length - x[1].length);
   if (pairs.length === 0) return value;
   // A value counts only as a whole word: a short typed id ("c1") inside a random token stays put.
-  const patterns = pairs.map(([name, v]) => [v, wholeWord(v), `‹${name}›`] as const);
   return walk(value, (text) => {
     let out = text;
-    // includes() first: most strings contain no typed value, and a search is cheaper than a regex.
-    for (const [raw, pattern, placeholder] of patterns) if (out.includes(raw)) out = out.replace(pattern, placeholder);
+    for (const [name, raw] of pairs) if (out.includes(raw)) out = replaceWholeWord(out, raw, `‹${name}›`);
     return out;
   }) as T;
 }
 
-const patternCache = new Map<string, RegExp>();
+const wordChar = /[\p{L}\p{N}]/u;
 
-/** A global pattern matching `value` only where no letter or digit touches it, compiled once. */
-function wholeWord(value: string): RegExp {
-  let pattern = patternCache.get(value);
-  if (!pattern) {
-    if (patternCache.size > 10_000) patternCache.clear();
-    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`, 'gu');
-    patternCache.set(value, pattern);
+/** Replace each occurrence of `raw` that no letter or digit touches (no regex: values change every case). */
+function replaceWholeWord(text: string, raw: string, placeholder: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(raw); at !== -1; at = text.indexOf(raw, at + 1)) {
+    if (at < from) continue;
+    const before = at > 0 ? String.fromCodePoint(text.codePointAt(at - 1) ?? 0) : '';
+    const beforeChar = at > 1 && /[\uDC00-\uDFFF]/.test(text[at - 1] ?? '') ? text.slice(at - 2, at) : before;
+    const after = text.codePointAt(at + raw.length);
+    const touches = (beforeChar !== '' && wordChar.test(beforeChar)) || (after !== undefined && wordChar.test(String.fromCodePoint(after)));
+    if (touches) continue;
+    out += text.slice(from, at) + placeholder;
+    from = at + raw.length;
+    at = from - 1;
   }
-  return pattern;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return out + text.slice(from);
 }
 
 function walk(value: Json, onString: (text: string) => string): Json {
