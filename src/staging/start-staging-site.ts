@@ -93,7 +93,9 @@ export async function startStagingSite(options: StagingSiteOptions = {}): Promis
         return answerError(ctx, 500, 'Try again later.');
       });
   });
-  server.keepAliveTimeout = 1000;
+  // Node's default. undici keeps a connection only while the advertised timeout exceeds its 2 s margin:
+  // at 1 s every request opened a new connection.
+  server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
