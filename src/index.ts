@@ -48,6 +48,9 @@ export type { ActorClient, Exchange, HttpRequest, HttpResponse, LiveSite, Redire
 export { observeResponses } from './observe/observe-responses.js';
 export { inputValue, pageForms, pageLinks, type PageForm } from './targets/http/extract.js';
 export { seedWorld, seedingActor } from './targets/http/seed-world.js';
+export { sessionId } from './targets/http/session-id.js';
+export { siteMemory } from './targets/http/site-memory.js';
+export type { BindingContract, ContractComparison } from './targets/http/binding-contract.js';
 
 /**
  * Check a model in process (model mode, no network) with every oracle that applies to it, and

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   BookfuzzError,
   observeResponses,
@@ -9,7 +8,11 @@ import {
   type Json,
   type LiveSite,
   type Step,
-  type StepResult, seedWorld } from '../../src/index.js';
+  type StepResult,
+  seedWorld,
+  sessionId,
+  siteMemory,
+} from '../../src/index.js';
 import { appointmentAt, attackerOf, registrantAt, slots, wrap, type Appointment, type DoseRecord, type HouseholdWorld } from './world.js';
 
 /**
@@ -38,21 +41,7 @@ interface Memory {
   token: Map<string, string>;
 }
 
-const memories = new WeakMap<LiveSite, Memory>();
-
-function memoryOf(site: LiveSite): Memory {
-  let memory = memories.get(site);
-  if (!memory) {
-    memory = { token: new Map() };
-    memories.set(site, memory);
-  }
-  return memory;
-}
-
-/** A stable short id for a session token (the token itself never leaves the binding). */
-function sessionId(token: string | undefined): string | undefined {
-  return token === undefined ? undefined : `hb-${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
-}
+const memoryOf = siteMemory<Memory>(() => ({ token: new Map() }));
 
 /** Keys whose values are session secrets of the tool's own run. */
 const SECRET_KEYS = new Set(['token', 'csrfToken']);
@@ -183,7 +172,7 @@ export const binding: HttpBinding<HouseholdWorld> = {
 
     let outcome: StepResult['outcome'] = 'refused';
     let typed: Record<string, string> | undefined;
-    let session = sessionId(token);
+    let session = sessionId('hb-', token);
     let changes: Change[] | undefined;
     /** Sends a mutating request, reading the server state before and after to see what it changed. */
     const mutating = async (
@@ -214,7 +203,7 @@ export const binding: HttpBinding<HouseholdWorld> = {
           outcome = 'ok';
           memory.token.set(step.actor, issued);
           // The session this step opened (the token the client holds from now on).
-          session = sessionId(issued);
+          session = sessionId('hb-', issued);
         }
         break;
       }

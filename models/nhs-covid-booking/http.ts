@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   BookfuzzError,
   inputValue,
@@ -11,7 +10,11 @@ import {
   type Json,
   type LiveSite,
   type Step,
-  type StepResult, seedWorld } from '../../src/index.js';
+  type StepResult,
+  seedWorld,
+  sessionId,
+  siteMemory,
+} from '../../src/index.js';
 import { patientAt, type Booking, type NhsWorld } from './world.js';
 
 /**
@@ -42,21 +45,7 @@ interface Memory {
   entered: Map<string, string>;
 }
 
-const memories = new WeakMap<LiveSite, Memory>();
-
-function memoryOf(site: LiveSite): Memory {
-  let memory = memories.get(site);
-  if (!memory) {
-    memory = { csrf: new Map(), code: new Map(), entered: new Map() };
-    memories.set(site, memory);
-  }
-  return memory;
-}
-
-/** A stable short id for a session cookie value (the value itself never leaves the binding). */
-function sessionId(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : `nhs-${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
-}
+const memoryOf = siteMemory<Memory>(() => ({ csrf: new Map(), code: new Map(), entered: new Map() }));
 
 /** The response as observed: its own request id (echoed in the page) is volatile, so it is replaced. */
 function withoutVolatile(response: HttpResponse): HttpResponse {
@@ -212,7 +201,7 @@ export const binding: HttpBinding<NhsWorld> = {
       outcome,
     };
     if (typed) result.typed = typed;
-    const session = sessionId(carried);
+    const session = sessionId('nhs-', carried);
     if (session !== undefined) result.session = session;
     if (changes && changes.length > 0) result.changes = changes;
     return result;

@@ -1,138 +1,19 @@
 /**
- * The record-access HTTP binding against the reference staging site: step by step it must mean
- * what the model's simulator means (conformance), every flaw switched on alone must be found live
- * by the oracles the model declares for it and by no other, and the fixed site must give nothing.
+ * The record-access HTTP binding, two journeys against the reference staging site. What every
+ * binding keeps (it means what the simulator means, each flaw is found live, the fixed site is
+ * clean) is checked by src/targets/http/binding-contract.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkModel, type CaseRunner } from '../../src/engine/check.js';
-import { deriveSeed } from '../../src/engine/seeds.js';
-import { findCanaries } from '../../src/identity/canary.js';
-import { fc, oracles, type Step, type StepResult } from '../../src/index.js';
-import { maskTyped } from '../../src/observe/mask-typed.js';
-import { stringLeaves } from '../../src/observe/string-leaves.js';
-import { startStagingSite } from '../../src/staging/index.js';
-import { createLiveSite } from '../../src/targets/http/create-live-site.js';
-import { liveRunner } from '../../src/targets/http/live-runner.js';
-import { twinCaseArbitrary, type TwinCase } from '../../src/world/twin-case.js';
+import { fc } from '../../src/index.js';
+import { bindingHarness } from '../../src/targets/http/binding-harness.js';
 import { binding } from './http.js';
 import { model } from './index.js';
-import type { RecordWorld } from './world.js';
 
-const TOKEN = 'record-access-binding-test';
 const SEED = 7;
-const flaws = Object.keys(model.flaws);
+const { start, stop, open } = bindingHarness(model, binding, { token: 'record-access-binding-test', seed: SEED });
 
-type Staging = Awaited<ReturnType<typeof startStagingSite>>;
-const sites = new Map<string, Staging>();
-
-beforeAll(async () => {
-  for (const variant of ['fixed', ...flaws]) {
-    sites.set(variant, await startStagingSite({ flaws: variant === 'fixed' ? [] : [variant], port: 0, seedToken: TOKEN }));
-  }
-});
-afterAll(async () => {
-  for (const site of sites.values()) await site.close();
-});
-
-function siteFor(variant: string): Staging {
-  const site = sites.get(variant);
-  if (!site) throw new Error(`no staging site for ${variant}`);
-  return site;
-}
-
-const open = (variant: string) => createLiveSite({ baseUrl: siteFor(variant).url, seedToken: TOKEN });
-
-/** Canaries the actor may not see in a step's observation (typed values masked first, as the runner does). */
-function leaks(world: RecordWorld, step: Step, result: StepResult): string[] {
-  const observation = maskTyped(result.observation, result.typed);
-  const canaries = model.canaries(world);
-  const hits = stringLeaves(observation).flatMap((leaf) => findCanaries(leaf.text, canaries).map((h) => h.canary));
-  return [...new Set(hits.filter((canary) => !model.policy.maySee?.({ world, step, canary })).map((c) => `${c.field}:${c.owner}`))].sort();
-}
-
-/** What the oracles read from one step, with session ids replaced by "was this session ended before". */
-interface Verdict {
-  action: string;
-  outcome: string;
-  leaks: string[];
-  changes: string[];
-  /** Whether the step ended sessions (the site ends the previous session at each log-in, the simulator keeps it: counts differ). */
-  ends: boolean;
-  presentsEndedSession: boolean;
-}
-
-function verdicts(steps: Step[], results: StepResult[], befores: RecordWorld[]): Verdict[] {
-  const ended = new Set<string>();
-  return results.map((result, i) => {
-    const step = steps[i] as Step;
-    const verdict: Verdict = {
-      action: `${step.actor}:${step.action}`,
-      outcome: result.outcome,
-      leaks: leaks(befores[i] as RecordWorld, step, result),
-      changes: (result.changes ?? []).map((c) => `${c.object}:${c.owner ?? ''}`),
-      ends: (result.endedSessions ?? []).length > 0,
-      presentsEndedSession: result.session !== undefined && ended.has(result.session),
-    };
-    for (const e of result.endedSessions ?? []) ended.add(e.session);
-    return verdict;
-  });
-}
-
-/** One case through the simulator (with the flaw) and through the binding on the site (with the flaw), side by side. */
-async function bothWays(variant: string, kase: TwinCase<RecordWorld>): Promise<{ model: Verdict[]; live: Verdict[] }> {
-  const flawSet = new Set(variant === 'fixed' ? [] : [variant]);
-  const simulation = model.simulator(structuredClone(kase.world), flawSet);
-  const reference = model.simulator(structuredClone(kase.world), new Set());
-  const site = open(variant);
-  const befores: RecordWorld[] = [];
-  const simulated: StepResult[] = [];
-  const live: StepResult[] = [];
-  try {
-    await binding.setup(structuredClone(kase.world), site);
-    for (const step of kase.steps) {
-      const before = structuredClone(reference.world());
-      befores.push(before);
-      live.push(await binding.perform(step, site, structuredClone(before)));
-      simulated.push(simulation.step(step));
-      reference.step(step);
-    }
-  } finally {
-    await site.close();
-  }
-  return { model: verdicts(kase.steps, simulated, befores), live: verdicts(kase.steps, live, befores) };
-}
-
-/** A live runner on the staging site with the given variant, counting the cases it runs. */
-function runnerFor(variant: string): { runner: CaseRunner; problems: () => unknown[] } {
-  const inner = liveRunner({ model, binding, openSite: () => open(variant) });
-  return { runner: inner, problems: () => inner.problems() };
-}
-
-/** Cases a fresh search for `oracle` (the engine's first attempt, same seed) runs until the oracle fires. */
-async function casesToFirstFailure(variant: string, oracleId: string, runs: number): Promise<number | undefined> {
-  const oracle = oracles.find((o) => o.id === oracleId);
-  if (!oracle) throw new Error(`no oracle ${oracleId}`);
-  const { runner } = runnerFor(variant);
-  const cases = fc.sample(twinCaseArbitrary(model), { seed: deriveSeed(SEED, `${oracleId}#0`), numRuns: runs });
-  for (const [i, kase] of cases.entries()) {
-    if (oracle.check(await runner.run(kase)).length > 0) return i + 1;
-  }
-  return undefined;
-}
-
-async function fuzz(variant: string, runs: number) {
-  const { runner, problems } = runnerFor(variant);
-  const started = performance.now();
-  const document = await checkModel(model, oracles, {
-    runs,
-    seed: SEED,
-    runner,
-    confirmations: 3,
-    maxFindingsPerOracle: 1,
-    describe: { variant: variant === 'fixed' ? 'fixed' : `flaws:${variant}`, flaws: variant === 'fixed' ? [] : [variant] },
-  });
-  return { document, problems: problems(), ms: Math.round(performance.now() - started) };
-}
+beforeAll(() => start(['fixed']));
+afterAll(stop);
 
 describe('record-access binding, step by step', () => {
   it('log-in, turn the login off, replay the old cookie: refused on the fixed site, the session reported ended', async () => {
@@ -179,35 +60,4 @@ describe('record-access binding, step by step', () => {
       await site.close();
     }
   });
-
-  it.each(['fixed', ...flaws])('means what the simulator means, step by step (%s)', async (variant) => {
-    const cases = fc.sample(twinCaseArbitrary(model), { seed: deriveSeed(SEED, `conformance:${variant}`), numRuns: 40 });
-    for (const kase of cases) {
-      const { model: simulated, live } = await bothWays(variant, kase);
-      expect(live).toEqual(simulated);
-    }
-  });
-});
-
-describe('record-access, live against the staging site', () => {
-  it.each(flaws)('finds %s with the oracles the model declares for it, and no other', async (flaw) => {
-    const declared = [...(model.flaws[flaw]?.oracles ?? [])].sort();
-    const first: Record<string, number | undefined> = {};
-    for (const oracleId of declared) first[oracleId] = await casesToFirstFailure(flaw, oracleId, 100);
-    const { document, problems, ms } = await fuzz(flaw, 100);
-    const found = [...new Set(document.findings.map((f) => f.oracle))].sort();
-    const minimal = document.findings.map((f) => `${f.oracle}: ${f.steps.map((s) => `${s.actor}:${s.action}`).join(' → ')}`);
-    console.info(`record-access ${flaw}: ${JSON.stringify({ found, casesToFirstFailure: first, minimal, cases: document.stats.cases, ms })}`);
-    expect(problems).toEqual([]);
-    expect(found).toEqual(declared);
-    for (const oracleId of declared) expect(first[oracleId]).toBeDefined();
-  }, 600_000);
-
-  it('finds nothing on the fixed site in 300 twin runs (75 per oracle, 4 oracles)', async () => {
-    const { document, problems, ms } = await fuzz('fixed', 75);
-    console.info(`record-access fixed: ${JSON.stringify({ cases: document.stats.cases, steps: document.stats.steps, ms, notes: document.notes ?? [] })}`);
-    expect(problems).toEqual([]);
-    expect(document.findings.map((f) => f.message)).toEqual([]);
-    expect(document.stats.cases).toBeGreaterThanOrEqual(300);
-  }, 600_000);
 });

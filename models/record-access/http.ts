@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   BookfuzzError,
   observeResponses,
@@ -10,7 +9,11 @@ import {
   type Json,
   type LiveSite,
   type Step,
-  type StepResult, seedWorld } from '../../src/index.js';
+  type StepResult,
+  seedWorld,
+  sessionId,
+  siteMemory,
+} from '../../src/index.js';
 import type { RecordWorld } from './world.js';
 
 /**
@@ -42,22 +45,13 @@ interface Memory {
   stateAvailable: boolean | undefined;
 }
 
-const memories = new WeakMap<LiveSite, Memory>();
-
-function memoryOf(site: LiveSite): Memory {
-  let memory = memories.get(site);
-  if (!memory) {
-    memory = { stateAvailable: undefined };
-    memories.set(site, memory);
-  }
-  return memory;
-}
+const memoryOf = siteMemory<Memory>(() => ({ stateAvailable: undefined }));
 
 /** A stable, short id of the session cookie the client holds now (never the value itself). */
 function sessionOf(client: ActorClient): string | undefined {
   const value = client.cookie(COOKIE);
   if (value === undefined || value === '') return undefined;
-  return `${COOKIE}:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+  return sessionId(`${COOKIE}:`, value);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

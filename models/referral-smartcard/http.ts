@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   BookfuzzError,
   inputValue,
@@ -12,7 +11,11 @@ import {
   type RecordView,
   type SessionEndReason,
   type Step,
-  type StepResult, seedWorld } from '../../src/index.js';
+  type StepResult,
+  seedWorld,
+  sessionId,
+  siteMemory,
+} from '../../src/index.js';
 import { patientAt, type ReferralWorld, type ServerAuditEntry } from './world.js';
 
 /**
@@ -53,21 +56,7 @@ interface Memory {
   alive: Map<string, number>;
 }
 
-const memories = new WeakMap<LiveSite, Memory>();
-
-function memoryOf(site: LiveSite): Memory {
-  let memory = memories.get(site);
-  if (!memory) {
-    memory = { loginJar: new Map(), csrf: new Map(), alive: new Map() };
-    memories.set(site, memory);
-  }
-  return memory;
-}
-
-/** A stable short id for a session cookie value (the value itself never leaves the binding). */
-function sessionId(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : `rs-${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
-}
+const memoryOf = siteMemory<Memory>(() => ({ loginJar: new Map(), csrf: new Map(), alive: new Map() }));
 
 /** The response as observed: its own request id (echoed in the page) is volatile, so it is replaced. */
 function withoutVolatile(response: HttpResponse): HttpResponse {
@@ -119,14 +108,14 @@ export const binding: HttpBinding<ReferralWorld> = {
     const saved = memory.loginJar.get(step.actor);
     if (saved !== undefined) browser.restoreCookies(saved);
     else browser.clearCookies();
-    const presented = sessionId(browser.cookie(COOKIE));
+    const presented = sessionId('rs-', browser.cookie(COOKIE));
     const responses: HttpResponse[] = [];
 
     const send = async (client: typeof browser, request: HttpRequest): Promise<HttpResponse> => {
       const response = await client.request(request);
       responses.push(response);
       const token = client === browser ? inputValue(response.body, '_csrf') : undefined;
-      const session = sessionId(browser.cookie(COOKIE));
+      const session = sessionId('rs-', browser.cookie(COOKIE));
       if (token !== undefined && token !== '' && session !== undefined) memory.csrf.set(session, token);
       return response;
     };
@@ -177,7 +166,7 @@ export const binding: HttpBinding<ReferralWorld> = {
           outcome = 'ok';
           // A new session replaces the browser's old one (the old one is dropped, not ended by the user).
           if (presented !== undefined) memory.alive.delete(presented);
-          session = sessionId(cookie);
+          session = sessionId('rs-', cookie);
           if (session !== undefined) memory.alive.set(session, world.now);
           memory.loginJar.set(step.actor, browser.saveCookies());
         }

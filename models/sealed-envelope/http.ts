@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   BookfuzzError,
   inputValue,
@@ -12,7 +11,11 @@ import {
   type LiveSite,
   type RecordView,
   type Step,
-  type StepResult, seedWorld } from '../../src/index.js';
+  type StepResult,
+  seedWorld,
+  sessionId,
+  siteMemory,
+} from '../../src/index.js';
 import { patientAt, type BreakGlass, type Patient, type SealedWorld } from './world.js';
 
 /**
@@ -52,22 +55,13 @@ interface Memory {
   last: ServerState | undefined;
 }
 
-const memories = new WeakMap<LiveSite, Memory>();
-
-function memoryOf(site: LiveSite): Memory {
-  let memory = memories.get(site);
-  if (!memory) {
-    memory = { csrf: new Map(), stateAvailable: undefined, last: undefined };
-    memories.set(site, memory);
-  }
-  return memory;
-}
+const memoryOf = siteMemory<Memory>(() => ({ csrf: new Map(), stateAvailable: undefined, last: undefined }));
 
 /** A stable, short id of the session cookie the client holds now (never the value itself). */
 function sessionOf(client: ActorClient): string | undefined {
   const value = client.cookie(COOKIE);
   if (value === undefined || value === '') return undefined;
-  return `${COOKIE}:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+  return sessionId(`${COOKIE}:`, value);
 }
 
 function spaced(digits: string): string {

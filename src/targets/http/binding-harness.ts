@@ -1,11 +1,12 @@
 /**
- * Test support for HTTP bindings (used by `models/<name>/http.test.ts`): a staging site per
- * variant, live runs judged by every oracle that applies, and a step-by-step comparison of the
- * binding on the site with the model's simulator. Not part of the public API.
+ * Test support for HTTP bindings (used by the binding contract suite, binding-contract.test.ts,
+ * and by `models/<name>/http.test.ts`): a staging site per variant, live runs judged by every
+ * oracle that applies, and a step-by-step comparison of the binding on the site with the model's
+ * simulator. Not part of the public API.
  */
 import { checkModel } from '../../engine/check.js';
 import { findCanaries } from '../../identity/canary.js';
-import type { Model, Step, StepResult } from '../../model/model.js';
+import type { Change, Model, Step, StepResult } from '../../model/model.js';
 import { maskTyped } from '../../observe/mask-typed.js';
 import { stringLeaves } from '../../observe/string-leaves.js';
 import { oracles } from '../../oracles/index.js';
@@ -13,28 +14,51 @@ import type { Oracle } from '../../oracles/oracle.js';
 import { startStagingSite, type StagingSite } from '../../staging/index.js';
 import type { TwinCase } from '../../world/twin-case.js';
 import type { HttpBinding } from './binding.js';
+import type { BindingContract } from './binding-contract.js';
 import { createLiveSite, type LiveSiteHandle } from './create-live-site.js';
 import { liveRunner } from './live-runner.js';
 
 export interface BindingHarness<W extends object> {
-  /** Start one staging site per variant (`fixed` and each flaw alone). Call in `beforeAll`. */
-  start(): Promise<void>;
+  /** Start one staging site per variant (default: `fixed` and each flaw alone). Call in `beforeAll`. */
+  start(variants?: readonly string[]): Promise<void>;
   /** Close them. Call in `afterAll`. */
   stop(): Promise<void>;
   /** A fresh live site on the staging site of `variant`. */
   open(variant: string): LiveSiteHandle;
   /** A live run on `variant`'s site, every applicable oracle judging every case, 3 confirmations. */
   fuzz(variant: string, runs: number): Promise<{ document: Awaited<ReturnType<typeof checkModel>>; problems: { where: string; message: string; count: number }[]; ms: number }>;
-  /** What the oracles read from one step, as one comparable line. */
-  verdict(world: W, step: Step, result: StepResult): string;
+  /** Canaries (`field:owner`) the actor may not see in a step's observation, typed values masked first as the runner does; sorted. */
+  leaks(world: W, step: Step, result: StepResult): string[];
+  /** What the oracles read from each step of a trace (`befores`: the reference world before each step). */
+  verdicts(steps: readonly Step[], results: readonly StepResult[], befores: readonly W[]): StepVerdict[];
   /** One case through the simulator (with the flaw) and through the binding on the site (with the flaw). */
-  bothWays(variant: string, kase: TwinCase<W>): Promise<{ simulated: string[]; live: string[] }>;
+  bothWays(variant: string, kase: TwinCase<W>): Promise<{ simulated: StepVerdict[]; live: StepVerdict[] }>;
 }
 
-export function bindingHarness<W extends object>(model: Model<W>, binding: HttpBinding<W>, options: { token: string; seed: number }): BindingHarness<W> {
+/** What the oracles read from one step, in a form both sides of a comparison share. */
+export interface StepVerdict {
+  step: string;
+  outcome: StepResult['outcome'];
+  leaks: string[];
+  /** `object:owner`, or whole changes with `change-descriptions`. */
+  changes: (string | Change)[];
+  /** With `ended-sessions`: whether the step ended sessions (how many differs: the site may end more), and whether it presented one ended before. */
+  ends?: boolean;
+  presentsEndedSession?: boolean;
+  recordViews?: StepResult['recordViews'];
+  audit?: StepResult['audit'];
+}
+
+export function bindingHarness<W extends object>(
+  model: Model<W>,
+  binding: HttpBinding<W>,
+  options: { token: string; seed: number; conformance?: BindingContract<W>['conformance'] },
+): BindingHarness<W> {
   const flaws = Object.keys(model.flaws);
   const sites = new Map<string, StagingSite>();
   const erased = model as unknown as Model;
+  const compare = new Set(options.conformance?.compare ?? []);
+  const ignoreLeak = options.conformance?.ignoreLeak ?? (() => false);
   const everyOracle: Oracle = {
     id: 'every-oracle',
     title: 'every oracle that applies, on every case',
@@ -46,13 +70,14 @@ export function bindingHarness<W extends object>(model: Model<W>, binding: HttpB
     check: (run) => oracles.filter((o) => o.appliesTo(erased)).flatMap((o) => o.check(run)),
   };
   const harness: BindingHarness<W> = {
-    async start() {
-      for (const variant of ['fixed', ...flaws]) {
+    async start(variants = ['fixed', ...flaws]) {
+      for (const variant of variants) {
         sites.set(variant, await startStagingSite({ flaws: variant === 'fixed' ? [] : [variant], port: 0, seedToken: options.token }));
       }
     },
     async stop() {
       for (const site of sites.values()) await site.close();
+      sites.clear();
     },
     open(variant) {
       const site = sites.get(variant);
@@ -71,34 +96,57 @@ export function bindingHarness<W extends object>(model: Model<W>, binding: HttpB
       });
       return { document, problems: runner.problems(), ms: Math.round(performance.now() - started) };
     },
-    verdict(world, step, result) {
+    leaks(world, step, result) {
       const canaries = model.canaries(world);
-      const leaks = stringLeaves(maskTyped(result.observation, result.typed))
+      const hits = stringLeaves(maskTyped(result.observation, result.typed))
         .flatMap((leaf) => findCanaries(leaf.text, canaries).map((hit) => hit.canary))
         .filter((canary) => !model.policy.maySee?.({ world, step, canary }))
         .map((c) => `${c.field}:${c.owner}`);
-      const changes = (result.changes ?? []).map((c) => `${c.object}:${c.owner ?? ''}`);
-      return `${step.actor}:${step.action} ${result.outcome} leaks=[${[...new Set(leaks)].sort().join(',')}] changes=[${changes.join(',')}]`;
+      return [...new Set(hits)].sort();
+    },
+    verdicts(steps, results, befores) {
+      const ended = new Set<string>();
+      return results.map((result, i) => {
+        const step = steps[i];
+        const before = befores[i];
+        if (!step || !before) throw new Error(`no step or world before step ${i + 1}`);
+        const verdict: StepVerdict = {
+          step: `${step.actor}:${step.action}`,
+          outcome: result.outcome,
+          leaks: harness.leaks(before, step, result).filter((leak) => !ignoreLeak(before, step, leak)),
+          changes: (result.changes ?? []).map((c) => (compare.has('change-descriptions') ? c : `${c.object}:${c.owner ?? ''}`)),
+        };
+        if (compare.has('ended-sessions')) {
+          verdict.ends = (result.endedSessions ?? []).length > 0;
+          verdict.presentsEndedSession = result.session !== undefined && ended.has(result.session);
+          for (const e of result.endedSessions ?? []) ended.add(e.session);
+        }
+        if (compare.has('record-views')) verdict.recordViews = result.recordViews ?? [];
+        if (compare.has('audit')) verdict.audit = result.audit ?? [];
+        return verdict;
+      });
     },
     async bothWays(variant, kase) {
       const flawSet = new Set(variant === 'fixed' ? [] : [variant]);
       const simulation = model.simulator(structuredClone(kase.world), flawSet);
       const reference = model.simulator(structuredClone(kase.world), new Set());
       const site = harness.open(variant);
-      const simulated: string[] = [];
-      const live: string[] = [];
+      const befores: W[] = [];
+      const simulated: StepResult[] = [];
+      const live: StepResult[] = [];
       try {
         await binding.setup(structuredClone(kase.world), site);
         for (const step of kase.steps) {
           const before = structuredClone(reference.world());
-          live.push(harness.verdict(before, step, await binding.perform(step, site, structuredClone(before))));
-          simulated.push(harness.verdict(before, step, simulation.step(step)));
+          befores.push(before);
+          live.push(await binding.perform(step, site, structuredClone(before)));
+          simulated.push(simulation.step(step));
           reference.step(step);
         }
       } finally {
         await site.close();
       }
-      return { simulated, live };
+      return { simulated: harness.verdicts(kase.steps, simulated, befores), live: harness.verdicts(kase.steps, live, befores) };
     },
   };
   return harness;

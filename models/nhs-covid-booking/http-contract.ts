@@ -1,0 +1,27 @@
+import type { BindingContract } from '../../src/index.js';
+import type { NhsWorld } from './world.js';
+
+/** What the binding contract suite (src/targets/http/binding-contract.test.ts) needs to know of this binding. */
+export const contract: BindingContract<NhsWorld> = {
+  seed: 11,
+  conformance: {
+    cases: 60,
+    /**
+     * The site's start page always opens an anonymous session (any refused step lands there),
+     * where the simulator opens one only on `open-service`: compare cases in which each actor
+     * starts there.
+     */
+    comparable: (kase) =>
+      ['visitor', 'patient'].every((actor) => {
+        const first = kase.steps.find((s) => s.actor === actor);
+        return first === undefined || first.action === 'open-service';
+      }),
+    minimum: 21,
+  },
+  findings: (flaw, findings) => {
+    if (flaw !== 'status-dependent-screen') return [];
+    const minimal = findings.find((f) => f.oracle === 'indistinguishable')?.steps.map((s) => `${s.actor}:${s.action}`).join(' → ');
+    const expected = 'visitor:open-service → visitor:submit-identity';
+    return minimal === expected ? [] : [`the indistinguishable finding should be ${expected}, is ${minimal ?? 'missing'}`];
+  },
+};

@@ -1,0 +1,9 @@
+import type { BindingContract } from '../../src/index.js';
+import type { ReferralWorld } from './world.js';
+
+/** What the binding contract suite (src/targets/http/binding-contract.test.ts) needs to know of this binding. */
+export const contract: BindingContract<ReferralWorld> = {
+  seed: 13,
+  // Log in, end the session by the user's act, use the old cookie.
+  findings: (_flaw, findings) => findings.filter((f) => f.steps.length !== 3).map((f) => `${f.id} takes ${f.steps.length} steps, not 3`),
+};
