@@ -2,20 +2,21 @@
  * Live-mode figures against the staging site on loopback, run in a separate process (so the
  * site and the fuzzer do not share a core's event loop):
  *   - requests per second achieved by bookfuzz, with the rate limit off;
- *   - requests per second of autocannon replaying the same requests with the same concurrency;
+ *   - requests per second of autocannon replaying the same requests (correlated) with the same concurrency;
  *   - peak RSS of a long bookfuzz live run (`--budget N` requests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { checkModel } from '../engine/check.js';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { createLiveSite } from '../targets/http/create-live-site.js';
 import { createRequestBudget } from '../targets/http/interceptors/budget.js';
 import { liveRunner } from '../targets/http/live-runner.js';
-import type { Exchange } from '../targets/http/types.js';
+import { forwardingHandler } from '../targets/http/interceptors/forwarding-handler.js';
+import { correlate, translate } from './correlate.js';
 
 const bin = new URL('../../bin/bookfuzz.js', import.meta.url).pathname;
 const token = 'bench-token';
@@ -40,47 +41,118 @@ export interface LiveRateFigures {
   autocannonRps: number;
   ratio: number;
   requests: number;
+  /** Share of autocannon's answers with the status bookfuzz got for the same request: how faithful the replay is. */
+  sameStatus: number;
 }
 
-/** bookfuzz (one worker, concurrency 1) against autocannon (1 connection) on the same requests. */
-export async function liveRate(modelName: string, url: string, runs: number, seconds: number): Promise<LiveRateFigures> {
+/** One request bookfuzz sent, as it went on the wire, with the answer it got. */
+interface Captured {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  status: number;
+  /** Set-Cookie lines and body of the answer, for correlation. */
+  answer: string;
+}
+
+/**
+ * Wraps a dispatcher so that the first `limit` requests sent through it are captured with
+ * their answers (before the recording interceptor redacts anything).
+ */
+function capturing(pool: Dispatcher, limit: number): { dispatcher: Dispatcher; captured: Captured[] } {
+  const captured: Captured[] = [];
+  const dispatcher = pool.compose((dispatch) => (opts, handler) => {
+    if (captured.length >= limit) return dispatch(opts, handler);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries((opts.headers ?? {}) as Record<string, string | string[] | undefined>)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const entry: Captured = { method: opts.method, path: opts.path, headers, body: typeof opts.body === 'string' ? opts.body : undefined, status: 0, answer: '' };
+    captured.push(entry);
+    const chunks: Buffer[] = [];
+    return dispatch(
+      opts,
+      forwardingHandler(handler, {
+        onStart(status, responseHeaders) {
+          entry.status = status;
+          const cookies = responseHeaders['set-cookie'];
+          entry.answer = Array.isArray(cookies) ? cookies.join('\n') : (cookies ?? '');
+        },
+        onData: (chunk) => void chunks.push(chunk),
+        onSettled() {
+          entry.answer += `\n${Buffer.concat(chunks).toString('utf8')}`;
+        },
+      }),
+    );
+  });
+  return { dispatcher, captured };
+}
+
+/**
+ * bookfuzz against autocannon on the same pages at the same concurrency. bookfuzz runs
+ * `concurrency` lanes (`--workers`), each in a parallel world of the site; autocannon opens as
+ * many connections, each in a parallel world of its own, and replays the requests of a
+ * one-lane bookfuzz run in order with correlation: session cookies, CSRF tokens and one-time
+ * codes that the site makes up anew are swapped for the replay's own (`correlate.ts`), so it
+ * reaches the same pages with the same answers rather than cheap refusals. `sameStatus` says
+ * how well that worked.
+ */
+export async function liveRate(modelName: string, url: string, options: { runs: number; seconds: number; concurrency: number }): Promise<LiveRateFigures> {
   const model = await loadModel(modelName);
   const binding = model.http;
   if (!binding) throw new Error(`${modelName} has no HTTP binding`);
-  const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
-  const pool = new Agent();
-  const recorded: Exchange[] = [];
-  const runner = liveRunner({
-    model,
-    binding,
-    openSite: () => {
-      const site = createLiveSite({ baseUrl: url, seedToken: token, budget, pool });
-      const take = site.takeExchanges.bind(site);
-      return { ...site, takeExchanges: () => {
-        const taken = take();
-        if (recorded.length < 200) recorded.push(...taken);
-        return taken;
-      } };
-    },
-  });
-  const started = performance.now();
-  await checkModel(model, oracles, { variant: 'fixed', runs, seed: 1, runner, describe: { variant: 'fixed', flaws: [] } });
-  const bookfuzzRps = budget.used() / ((performance.now() - started) / 1000);
-  await pool.close();
+  const { concurrency } = options;
 
-  // autocannon replays the requests bookfuzz sent (method, path, body), one connection.
-  const requests = recorded.map((e) => {
-    const request: autocannon.Request = { method: e.method as autocannon.Request['method'], path: e.path };
-    if (e.requestBody !== undefined) {
-      request.body = e.requestBody;
-      request.headers = { 'content-type': e.requestHeaders['content-type'] ?? 'application/x-www-form-urlencoded' };
-    }
-    if (e.path.startsWith('/__bookfuzz/')) request.headers = { ...(request.headers ?? {}), 'x-bookfuzz-seed-token': token };
-    return request;
+  // The requests to replay: one lane, captured on the wire.
+  const recordAgent = new Agent();
+  const { dispatcher: recordPool, captured } = capturing(recordAgent, 2000);
+  const recordRunner = liveRunner({ model, binding, openSite: () => createLiveSite({ baseUrl: url, seedToken: token, pool: recordPool, world: 'bench-record' }) });
+  await checkModel(model, oracles, { variant: 'fixed', runs: 30, seed: 2, runner: recordRunner, describe: { variant: 'fixed', flaws: [] } });
+  await recordAgent.close();
+
+  // bookfuzz: `concurrency` lanes, one warm pool and one parallel world each, as `fuzz --workers` runs them.
+  const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
+  const pools = Array.from({ length: concurrency }, () => new Agent());
+  const runners = pools.map((pool, lane) =>
+    liveRunner({ model, binding, openSite: () => createLiveSite({ baseUrl: url, seedToken: token, budget, pool, world: `bench-lane-${lane}` }) }),
+  );
+  const started = performance.now();
+  await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners, describe: { variant: 'fixed', flaws: [] } });
+  const bookfuzzRps = budget.used() / ((performance.now() - started) / 1000);
+  await Promise.all(pools.map((pool) => pool.close()));
+
+  let same = 0;
+  let answers = 0;
+  let connections = 0;
+  type Context = { map?: Map<string, string>; world?: string };
+  const mapOf = (context: Context): Map<string, string> => (context.map ??= new Map());
+  const requests = captured.map((c): autocannon.Request => {
+    const headers = Object.fromEntries(Object.entries(c.headers).filter(([name]) => name !== 'content-length' && name !== 'host'));
+    return {
+      method: c.method as autocannon.Request['method'],
+      path: c.path,
+      headers,
+      ...(c.body !== undefined ? { body: c.body } : {}),
+      setupRequest(request: autocannon.Request, context: Context) {
+        const map = mapOf(context);
+        context.world ??= `bench-autocannon-${connections++ % 32}`;
+        const translated = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, translate(value, map)]));
+        translated['x-bookfuzz-world'] = context.world;
+        return { ...request, path: translate(c.path, map), headers: translated, ...(c.body !== undefined ? { body: translate(c.body, map) } : {}) };
+      },
+      onResponse(status: number, body: string, context: Context, responseHeaders?: Record<string, string | string[] | undefined>) {
+        answers++;
+        if (status === c.status) same++;
+        const cookies = Object.entries(responseHeaders ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
+        const answer = `${Array.isArray(cookies) ? cookies.join('\n') : (cookies ?? '')}\n${body}`;
+        correlate(c.answer, answer, mapOf(context));
+      },
+    };
   });
-  const result = await autocannon({ url, connections: 1, duration: seconds, requests });
+  const result = await autocannon({ url, connections: concurrency, duration: options.seconds, requests });
   const autocannonRps = result.requests.average;
-  return { bookfuzzRps, autocannonRps, ratio: bookfuzzRps / autocannonRps, requests: budget.used() };
+  return { bookfuzzRps, autocannonRps, ratio: bookfuzzRps / autocannonRps, requests: budget.used(), sameStatus: answers === 0 ? 0 : same / answers };
 }
 
 /** Peak resident memory of `bookfuzz fuzz` (started as its bin starts it) sending `requests` requests (read from /proc while it runs). */

@@ -81,11 +81,13 @@ for (const name of names) {
 if (process.argv.includes('--live')) {
   const { url, child } = await startStagingProcess('fixed');
   try {
-    console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), concurrency 1, rate limit off');
-    console.log(['model', 'bookfuzz req/s', 'autocannon req/s', 'ratio'].join(' | '));
+    console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');
+    console.log(['model', 'concurrency', 'bookfuzz req/s', 'autocannon req/s', 'ratio', 'same status'].join(' | '));
     for (const name of ['nhs-covid-booking', 'household-booking']) {
-      const r = await liveRate(name, url, 60, 10);
-      console.log([name, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), `${Math.round(r.ratio * 100)}%`].join(' | '));
+      for (const concurrency of [1, 2]) {
+        const r = await liveRate(name, url, { runs: 100 * concurrency, seconds: 10, concurrency });
+        console.log([name, concurrency, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), `${Math.round(r.ratio * 100)}%`, `${(r.sameStatus * 100).toFixed(1)}%`].join(' | '));
+      }
     }
     const requests = arg('rss-requests', 100_000);
     const rss = await livePeakRss('household-booking', url, requests);

@@ -4,6 +4,8 @@ import type { ModelSite } from './model-site.js';
 import type { Router } from './router.js';
 
 export const SEED_TOKEN_HEADER = 'x-bookfuzz-seed-token';
+/** Names one of the site's parallel worlds (`start-staging-site.ts`); echoed as `world` by the seeding endpoint. */
+export const WORLD_HEADER = 'x-bookfuzz-world';
 
 /**
  * The test-only endpoints under `/__bookfuzz/`: seed a model's world, read its state back, move
@@ -36,7 +38,8 @@ export function registerSeedRoutes(router: Router, sites: ReadonlyMap<string, Mo
     if (!site) return;
     const problem = site.seed(body['world']);
     if (problem) return ctx.rawJson(400, { error: 'invalid-world', message: problem });
-    ctx.rawJson(200, { seeded: site.name });
+    const world = ctx.header(WORLD_HEADER);
+    ctx.rawJson(200, { seeded: site.name, ...(world !== undefined ? { world } : {}) });
   });
 
   router.get('/__bookfuzz/state', (ctx) => {

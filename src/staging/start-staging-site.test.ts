@@ -78,6 +78,65 @@ describe('the staging site', () => {
     expect(unknown.status).toBe(400);
   });
 
+  it('keeps a parallel world per x-bookfuzz-world name: seeded apart, sessions apart, the name echoed; refused without a seed token', async () => {
+    const post = (world: string | undefined, body: unknown, base = open.url) =>
+      fetch(new URL('/__bookfuzz/seed', base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-bookfuzz-seed-token': TOKEN, ...(world ? { 'x-bookfuzz-world': world } : {}) },
+        body: JSON.stringify(body),
+      });
+    const today = async (world: string | undefined) => {
+      const res = await fetch(new URL('/__bookfuzz/state?model=household-booking', open.url), {
+        headers: { 'x-bookfuzz-seed-token': TOKEN, ...(world ? { 'x-bookfuzz-world': world } : {}) },
+      });
+      return ((await res.json()) as { world: { today: string } }).world.today;
+    };
+    const a = defaultHouseholdWorld();
+    a.today = '2026-05-01';
+    const b = defaultHouseholdWorld();
+    b.today = '2026-06-01';
+    const seededA = await post('lane-a', { model: 'household-booking', world: a });
+    expect(await seededA.json()).toEqual({ seeded: 'household-booking', world: 'lane-a' });
+    await post('lane-b', { model: 'household-booking', world: b });
+    expect(await today('lane-a')).toBe('2026-05-01');
+    expect(await today('lane-b')).toBe('2026-06-01');
+    expect(await today(undefined)).not.toBe('2026-05-01');
+    // A session opened in one world does not exist in another.
+    const page = await fetch(new URL('/household-booking/', open.url), { headers: { 'x-bookfuzz-world': 'lane-a' } });
+    expect(page.status).toBe(200);
+    expect((await fetch(new URL('/nope', open.url), { headers: { 'x-bookfuzz-world': 'bad name!' } })).status).toBe(400);
+    expect((await post('lane-a', { model: 'household-booking', world: a }, closed.url)).status).toBe(400);
+  });
+
+  it('drops the least recently used parallel world past its limit', async () => {
+    const small = await startStagingSite({ seedToken: TOKEN, maxWorlds: 2 });
+    try {
+      const seedAt = (world: string, today: string) => {
+        const w = defaultHouseholdWorld();
+        w.today = today;
+        return fetch(new URL('/__bookfuzz/seed', small.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-bookfuzz-seed-token': TOKEN, 'x-bookfuzz-world': world },
+          body: JSON.stringify({ model: 'household-booking', world: w }),
+        });
+      };
+      const todayOf = async (world: string) =>
+        (
+          (await (
+            await fetch(new URL('/__bookfuzz/state?model=household-booking', small.url), { headers: { 'x-bookfuzz-seed-token': TOKEN, 'x-bookfuzz-world': world } })
+          ).json()) as { world: { today: string } }
+        ).world.today;
+      await seedAt('w1', '2026-01-01');
+      await seedAt('w2', '2026-01-02');
+      expect(await todayOf('w1')).toBe('2026-01-01'); // w1 used last: w2 is now the oldest
+      await seedAt('w3', '2026-01-03');
+      expect(await todayOf('w1')).toBe('2026-01-01');
+      expect(await todayOf('w2')).toBe(defaultHouseholdWorld().today); // dropped, back to the default world
+    } finally {
+      await small.close();
+    }
+  });
+
   it('escapes user data in pages', async () => {
     const world = defaultNhsCovidWorld();
     const p = world.patients[0];

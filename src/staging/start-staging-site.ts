@@ -9,7 +9,7 @@ import { recordAccessSite } from './record-access-routes.js';
 import { referralSmartcardSite } from './referral-smartcard-routes.js';
 import { Router } from './router.js';
 import { sealedEnvelopeSite } from './sealed-envelope-routes.js';
-import { registerSeedRoutes } from './seed-routes.js';
+import { registerSeedRoutes, WORLD_HEADER } from './seed-routes.js';
 import { resolveStagingFlaws } from './staging-flaws.js';
 
 export interface StagingSiteOptions {
@@ -21,7 +21,12 @@ export interface StagingSiteOptions {
   seedToken?: string;
   /** CPU time (ms) of the secret-path lookups of the timing flaws (and of the fixed variants' lookup for everyone). Default 2. */
   timingWorkMs?: number;
+  /** Parallel worlds kept at most (named by `x-bookfuzz-world`); the least recently used goes first. Default 64. */
+  maxWorlds?: number;
 }
+
+/** What a parallel world may be called. */
+const WORLD_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface StagingSite {
   url: string;
@@ -69,18 +74,45 @@ function answerError(ctx: HttpContext, status: number, message: string): void {
 export async function startStagingSite(options: StagingSiteOptions = {}): Promise<StagingSite> {
   const flaws = resolveStagingFlaws(options.flaws ?? []);
   const timingOptions = options.timingWorkMs === undefined ? {} : { timingWorkMs: options.timingWorkMs };
-  const sites: ModelSite[] = [
-    nhsCovidBookingSite(flaws, timingOptions),
-    householdBookingSite(flaws, timingOptions),
-    referralSmartcardSite(flaws),
-    recordAccessSite(flaws),
-    sealedEnvelopeSite(flaws),
-  ];
-  const router = buildRouter(sites, options.seedToken);
+  const newRouter = (): Router =>
+    buildRouter(
+      [
+        nhsCovidBookingSite(flaws, timingOptions),
+        householdBookingSite(flaws, timingOptions),
+        referralSmartcardSite(flaws),
+        recordAccessSite(flaws),
+        sealedEnvelopeSite(flaws),
+      ],
+      options.seedToken,
+    );
+  const router = newRouter();
+  // Parallel worlds: with a seed token, a request naming a world in `x-bookfuzz-world` is served
+  // by a whole site of its own (worlds, sessions, audit, clocks), so that several lanes of one
+  // fuzzing run can each seed and use their own worlds at the same time.
+  const worlds = new Map<string, Router>();
+  const maxWorlds = options.maxWorlds ?? 64;
+  const routerFor = (name: string): Router => {
+    let found = worlds.get(name);
+    if (found) worlds.delete(name);
+    else found = newRouter();
+    worlds.set(name, found);
+    for (const oldest of worlds.keys()) {
+      if (worlds.size <= maxWorlds) break;
+      worlds.delete(oldest);
+    }
+    return found;
+  };
 
   const server: Server = createServer((req, res) => {
     const ctx = new HttpContext(req, res);
-    const found = router.match(ctx.method, ctx.path);
+    const world = ctx.header(WORLD_HEADER);
+    if (world !== undefined && (options.seedToken === undefined || options.seedToken === '')) {
+      return answerError(ctx, 400, `This site was started without a seed token, so it keeps one world: ${WORLD_HEADER} is not accepted.`);
+    }
+    if (world !== undefined && !WORLD_NAME.test(world)) {
+      return answerError(ctx, 400, `${WORLD_HEADER} must be 1 to 64 letters, digits, "-" or "_".`);
+    }
+    const found = (world === undefined ? router : routerFor(world)).match(ctx.method, ctx.path);
     if (!('handler' in found)) {
       if (found.allowed.length > 0) res.setHeader('allow', [...new Set(found.allowed)].join(', '));
       return answerError(ctx, found.allowed.length > 0 ? 405 : 404, found.allowed.length > 0 ? 'That method is not allowed here.' : 'There is no page at this address.');
@@ -93,8 +125,6 @@ export async function startStagingSite(options: StagingSiteOptions = {}): Promis
         return answerError(ctx, 500, 'Try again later.');
       });
   });
-  // Node's default. undici keeps a connection only while the advertised timeout exceeds its 2 s margin:
-  // at 1 s every request opened a new connection.
   server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,7 @@ import type { ActorClient, HttpRequest, HttpResponse, RedirectHop } from './type
 export const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const SEED_TOKEN_HEADER = 'x-bookfuzz-seed-token';
+const WORLD_HEADER = 'x-bookfuzz-world';
 
 export interface ActorClientOptions {
   actor: string;
@@ -21,6 +22,8 @@ export interface ActorClientOptions {
   dispatcher: Dispatcher;
   allowlist: HostAllowlist;
   seedToken: string | undefined;
+  /** The site's parallel world to work in: sent as `x-bookfuzz-world` to the site's origin. */
+  world?: string | undefined;
   timeoutMs: number;
   maxBodyBytes: number;
 }
@@ -51,7 +54,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     let callerCookie: string | undefined;
     for (const [rawName, value] of Object.entries(request.headers ?? {})) {
       const name = rawName.toLowerCase();
-      if (name === 'host' || name === 'content-length' || name === 'content-type' || name === SEED_TOKEN_HEADER) continue;
+      if (name === 'host' || name === 'content-length' || name === 'content-type' || name === SEED_TOKEN_HEADER || name === WORLD_HEADER) continue;
       if (name === 'cookie') callerCookie = value;
       else headers[name] = value;
     }
@@ -63,6 +66,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     if (contentType !== undefined) headers['content-type'] = contentType;
     const cookies = [callerCookie, jar.getCookieStringSync(url.href)].filter((c): c is string => c !== undefined && c !== '');
     if (cookies.length > 0) headers['cookie'] = cookies.join('; ');
+    if (options.world !== undefined && sameOrigin) headers[WORLD_HEADER] = options.world;
     if (options.seedToken !== undefined && sameOrigin && url.pathname.startsWith(`${basePrefix}/__bookfuzz/`)) {
       headers[SEED_TOKEN_HEADER] = options.seedToken;
     }

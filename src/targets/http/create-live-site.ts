@@ -26,13 +26,20 @@ export interface LiveSiteOptions {
   maxBodyBytes?: number;
   /** Seeding token, sent as `x-bookfuzz-seed-token` on paths under `/__bookfuzz/` only. */
   seedToken?: string;
+  /**
+   * A parallel world of the site to work in, sent as `x-bookfuzz-world` on every request to the
+   * site's origin (lanes of one run on one site). The site must echo it when seeding (`seedWorld`
+   * checks). Default: none, the site's one world.
+   */
+  world?: string;
   /** Replace undici's connector (tests: prove nothing connects). */
   connect?: buildConnector.connector;
   /**
    * A connection pool to share between the sites of one run (warm keep-alive connections across
-   * cases; cookie jars stay per site). Not closed by `close()`; its owner closes it.
+   * cases; cookie jars stay per site). Not closed by `close()`; its owner closes it. Usually an
+   * undici `Agent`; any dispatcher will do (a benchmark wraps one to capture what is sent).
    */
-  pool?: Agent;
+  pool?: Dispatcher;
 }
 
 /** A live site with its recorder and its connection pool. */
@@ -72,7 +79,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
 
   const timeoutMs = positive(options.timeoutMs ?? 10_000, 'timeoutMs');
   const maxBodyBytes = positive(options.maxBodyBytes ?? 1024 * 1024, 'maxBodyBytes');
-  const agent =
+  const agent: Dispatcher =
     options.pool ??
     new Agent({
       connect: options.connect ?? { timeout: timeoutMs },
@@ -93,6 +100,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
   return {
     baseUrl: base.href,
     seedToken: options.seedToken,
+    world: options.world,
     actor(id) {
       let client = actors.get(id);
       if (!client) {
@@ -100,7 +108,16 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
           recording({ actor: id, baseOrigin: base.origin, onExchange: (e) => recorded.push(e), onSend: () => sent++ }),
           ...shared,
         );
-        client = createActorClient({ actor: id, baseUrl: base, dispatcher, allowlist: hosts, seedToken: options.seedToken, timeoutMs, maxBodyBytes });
+        client = createActorClient({
+          actor: id,
+          baseUrl: base,
+          dispatcher,
+          allowlist: hosts,
+          seedToken: options.seedToken,
+          world: options.world,
+          timeoutMs,
+          maxBodyBytes,
+        });
         actors.set(id, client);
       }
       return client;

@@ -28,6 +28,21 @@ describe('fuzz (library API, live mode)', () => {
     }
   }, 300_000);
 
+  it('--workers 2 on one site (two parallel worlds) finds the same as --workers 1', async () => {
+    const site = await startStagingSite({ seedToken: 'tok', port: 0, flaws: ['idor-view'] });
+    try {
+      const options = { target: site.url, seedToken: 'tok', runs: 200, seed: 3, confirmations: 1, oracles: ['no-canary-leak'] };
+      const one = await fuzz('household-booking', { ...options, workers: 1 });
+      const two = await fuzz('household-booking', { ...options, workers: 2 });
+      const keys = (run: typeof one) => run.findings.map((f) => `${f.oracle} ${f.id}`).sort();
+      expect(one.findings.length).toBeGreaterThan(0);
+      expect(keys(two)).toEqual(keys(one));
+      expect((two.notes ?? []).filter((n) => n.startsWith("transport error"))).toEqual([]);
+    } finally {
+      await site.close();
+    }
+  }, 300_000);
+
   it('leaves the timing oracle out of the default live list (it costs requests: opt-in with --oracles timing)', async () => {
     const run = await fuzz('nhs-covid-booking', { staging: true, variant: 'fixed', runs: 1, seed: 1 });
     expect(run.oracles).not.toContain('timing');

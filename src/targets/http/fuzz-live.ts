@@ -17,7 +17,7 @@ import { liveRunner } from './live-runner.js';
 export interface FuzzOptions {
   /** The site's base URL. Exactly one of `target` and `staging`. */
   target?: string | undefined;
-  /** Start the embedded staging site (one per worker) on 127.0.0.1 and fuzz it. */
+  /** Start the embedded staging site on 127.0.0.1 and fuzz it. */
   staging?: boolean | undefined;
   /** With `staging`: `vulnerable` (every flaw) or `fixed`, or an explicit flaw list. */
   variant?: string | undefined;
@@ -39,7 +39,11 @@ export interface FuzzOptions {
   timingSamples?: number | undefined;
   /** |t| above which the `timing` oracle says `leak` (default 4.5). */
   timingThreshold?: number | undefined;
-  /** Workers: with `staging`, each gets a site of its own; they share one rate limit and budget. */
+  /**
+   * Lanes run at once (default 1). Each works in a parallel world of its own on the site
+   * (`x-bookfuzz-world`; the embedded staging site supports it, a site with one world is refused
+   * when seeding); they share one rate limit and budget.
+   */
   workers?: number | undefined;
   shard?: Shard | undefined;
   signal?: AbortSignal | undefined;
@@ -89,35 +93,33 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
   const binding = model.http;
   if (!binding) throw new BookfuzzError('BF_MODEL_INVALID', 'has no HTTP binding (`http` in defineModel): it can only be checked in model mode', { where: `model ${model.name}` });
   const workers = options.workers ?? 1;
-  if (workers > 1 && !options.staging) {
-    throw new BookfuzzError('BF_USAGE', 'live workers each need a site of their own (each world is seeded onto the site): use --workers with --staging');
-  }
   const choice = options.staging ? stagingFlawChoice(options.variant, options.flaws) : { variant: 'target', flaws: [] };
   const seedToken = options.seedToken ?? (options.staging ? randomBytes(12).toString('hex') : undefined);
-  // With staging, one site per worker: each worker seeds its own worlds.
   const { startStagingSite } = options.staging ? await import('../../staging/index.js') : { startStagingSite: undefined };
-  const sites = startStagingSite
-    ? await Promise.all(Array.from({ length: workers }, () => startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) })))
-    : [];
-  const targets = sites.length > 0 ? sites.map((site) => site.url) : [options.target ?? ''];
-  const target = targets[0] ?? '';
+  const site = startStagingSite ? await startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) }) : undefined;
+  const target = site?.url ?? options.target ?? '';
+  // Several workers share the site: each lane works in a parallel world of its own
+  // (`x-bookfuzz-world`), named for this run so that runs side by side do not meet.
+  const runId = randomBytes(4).toString('hex');
+  const lanes = Array.from({ length: workers }, (_, lane) => (workers > 1 ? `bookfuzz-${runId}-${lane + 1}` : undefined));
   // Ends the search early without calling the run interrupted: budget spent, or the target is down.
   const stop = new AbortController();
   let gaveUp: BookfuzzError | undefined;
   const rateLimiter = createRateLimiter(options.rps);
   const budget = options.budget === undefined ? undefined : createRequestBudget(options.budget);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  // One warm connection pool per worker, shared by all the cases it runs.
-  const pools = targets.map(() => new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
-  const runners = targets.map((baseUrl, lane) =>
+  // One warm connection pool per lane, shared by all the cases it runs.
+  const pools = lanes.map(() => new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
+  const runners = lanes.map((world, lane) =>
     liveRunner({
       model,
       binding,
       // The rate limiter and the budget are shared by every worker: one global rate, one budget.
       openSite: () =>
         createLiveSite({
-          baseUrl,
+          baseUrl: target,
           allowHosts,
+          ...(world !== undefined ? { world } : {}),
           rateLimiter,
           timeoutMs,
           ...(pools[lane] ? { pool: pools[lane] } : {}),
@@ -162,7 +164,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
     });
   } finally {
     await Promise.all(pools.map((pool) => pool.close()));
-    await Promise.all(sites.map((site) => site.close()));
+    await site?.close();
   }
   document.target = options.staging ? 'staging' : target;
   return gaveUp ? { document, gaveUp } : { document };

@@ -11,6 +11,9 @@ export const seedingActor = '__setup';
  * body `{ "seeded": ... }`. Anything else is an error that says what to do: no endpoint or a
  * wrong token (BF_USAGE: give --seed-token), a world the site refuses (BF_MODEL_INVALID), or an
  * answer that is not the convention's (BF_TRANSPORT: this is not the site you think it is).
+ * A site handle working in a parallel world (`site.world`, sent as `x-bookfuzz-world`) needs
+ * the site to echo that world as `"world"` in its answer: a site with one world would let
+ * parallel lanes overwrite each other's worlds (BF_USAGE).
  *
  * @example
  * async setup(world, site) { await seedWorld(site, 'nhs-covid-booking', world); }
@@ -36,5 +39,12 @@ export async function seedWorld(site: LiveSite, model: string, world: object): P
   }
   if (answer.status !== 200 || typeof body !== 'object' || body === null || !('seeded' in body)) {
     throw new BookfuzzError('BF_TRANSPORT', `the seeding endpoint answered ${answer.status} without {"seeded": ...}: is this a bookfuzz staging site?`, { where });
+  }
+  if (site.world !== undefined && (!('world' in body) || body.world !== site.world)) {
+    throw new BookfuzzError(
+      'BF_USAGE',
+      `the site keeps one world (it did not answer the seed with "world": "${site.world}"), so parallel lanes would overwrite each other's worlds: run with --workers 1, or use a site that supports x-bookfuzz-world`,
+      { where },
+    );
   }
 }

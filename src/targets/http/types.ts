@@ -77,4 +77,9 @@ export interface LiveSite {
   actor(id: string): ActorClient;
   /** The seeding token, when the user gave one (sent as header `x-bookfuzz-seed-token`). */
   readonly seedToken: string | undefined;
+  /**
+   * The parallel world this site handle works in (sent as `x-bookfuzz-world` on every request to
+   * the site), when a run has several lanes on one site; undefined: the site's one world.
+   */
+  readonly world?: string | undefined;
 }
