@@ -1,4 +1,5 @@
-import { parse, type DefaultTreeAdapterTypes } from 'parse5';
+import type { DefaultTreeAdapterTypes } from 'parse5';
+import { parseHtml } from './parse-html.js';
 import type { JsonObject } from '../model/json.js';
 import { pathTemplate } from './path-template.js';
 
@@ -31,7 +32,7 @@ export const TOKEN_PLACEHOLDER = '‹token›';
  * htmlSkeleton('<h1>Booking reference</h1><p>BK1001</p>', (t) => t).text // → ['Booking reference', 'BK1001']
  */
 export function htmlSkeleton(html: string, mask: (text: string) => string): JsonObject {
-  const document = parse(html, { scriptingEnabled: false });
+  const document = parseHtml(html);
   const structure: string[] = [];
   const text: string[] = [];
   const comments: string[] = [];

@@ -1,4 +1,4 @@
-import { parse } from 'parse5';
+import { parseHtml } from '../../observe/parse-html.js';
 import type { DefaultTreeAdapterMap } from 'parse5';
 
 type Node = DefaultTreeAdapterMap['node'];
@@ -36,7 +36,7 @@ function walk(node: Node, visit: (element: Element) => void): void {
  */
 export function pageForms(html: string): PageForm[] {
   const forms: PageForm[] = [];
-  walk(parse(html) as unknown as Node, (element) => {
+  walk(parseHtml(html) as unknown as Node, (element) => {
     if (element.tagName !== 'form') return;
     const fields: Record<string, string> = {};
     walk(element, (field) => {
@@ -68,7 +68,7 @@ export function pageForms(html: string): PageForm[] {
 export function inputValue(html: string, name: string): string | undefined {
   for (const form of pageForms(html)) if (name in form.fields) return form.fields[name];
   let found: string | undefined;
-  walk(parse(html) as unknown as Node, (element) => {
+  walk(parseHtml(html) as unknown as Node, (element) => {
     if (found === undefined && element.tagName === 'input' && attribute(element, 'name') === name) found = attribute(element, 'value') ?? '';
   });
   return found;
@@ -77,7 +77,7 @@ export function inputValue(html: string, name: string): string | undefined {
 /** The href of every link on a page, in order. */
 export function pageLinks(html: string): string[] {
   const links: string[] = [];
-  walk(parse(html) as unknown as Node, (element) => {
+  walk(parseHtml(html) as unknown as Node, (element) => {
     const href = element.tagName === 'a' ? attribute(element, 'href') : undefined;
     if (href !== undefined) links.push(href);
   });
