@@ -1,9 +1,36 @@
-import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { defineModel, fc, identityCanaries, journeySteps, type ActionSpec } from '../../src/index.js';
 import { binding } from './http.js';
 import { policy } from './policy.js';
 import { vaccinationStatus } from './secrets.js';
 import { simulate } from './simulator.js';
 import { world, type HouseholdWorld } from './world.js';
+
+const actions: Record<string, ActionSpec> = {
+  'log-in': { description: 'POST /api/login with email and password', actors: ['registrant', 'vaccinator'] },
+  'view-registrant': {
+    description: 'GET /api/registrants/:id (name, gender, age, NHI)',
+    actors: ['registrant', 'vaccinator'],
+    input: fc.record({ registrant: fc.nat({ max: 7 }) }),
+  },
+  'record-dose': {
+    description: 'POST /api/doses { registrantId, role }: mark a registrant vaccinated',
+    actors: ['registrant', 'vaccinator'],
+    input: fc.record({ registrant: fc.nat({ max: 7 }), role: fc.constantFrom('registrant', 'vaccinator') }),
+    mutates: true,
+  },
+  'move-appointment': {
+    description: 'PATCH /api/appointments/:id { slot }',
+    actors: ['registrant'],
+    input: fc.record({ appointment: fc.nat({ max: 7 }), slot: fc.nat({ max: 2 }) }),
+    mutates: true,
+  },
+  'cancel-appointment': {
+    description: 'DELETE /api/appointments/:id',
+    actors: ['registrant'],
+    input: fc.record({ appointment: fc.nat({ max: 7 }) }),
+    mutates: true,
+  },
+};
 
 /**
  * A regional vaccination booking API for household members of frontline border workers: a
@@ -21,32 +48,7 @@ export const model = defineModel<HouseholdWorld>({
     registrant: { description: 'a logged-in household member (the first registrant of the world); the others are victims' },
     vaccinator: { description: 'a genuine vaccinator, the role held in the staff table' },
   },
-  actions: {
-    'log-in': { description: 'POST /api/login with email and password', actors: ['registrant', 'vaccinator'] },
-    'view-registrant': {
-      description: 'GET /api/registrants/:id (name, gender, age, NHI)',
-      actors: ['registrant', 'vaccinator'],
-      input: fc.record({ registrant: fc.nat({ max: 7 }) }),
-    },
-    'record-dose': {
-      description: 'POST /api/doses { registrantId, role }: mark a registrant vaccinated',
-      actors: ['registrant', 'vaccinator'],
-      input: fc.record({ registrant: fc.nat({ max: 7 }), role: fc.constantFrom('registrant', 'vaccinator') }),
-      mutates: true,
-    },
-    'move-appointment': {
-      description: 'PATCH /api/appointments/:id { slot }',
-      actors: ['registrant'],
-      input: fc.record({ appointment: fc.nat({ max: 7 }), slot: fc.nat({ max: 2 }) }),
-      mutates: true,
-    },
-    'cancel-appointment': {
-      description: 'DELETE /api/appointments/:id',
-      actors: ['registrant'],
-      input: fc.record({ appointment: fc.nat({ max: 7 }) }),
-      mutates: true,
-    },
-  },
+  actions,
   flaws: {
     'idor-view': {
       description: "GET /api/registrants/:id checks only that the caller is logged in, so any registrant reads anyone's name, gender, age and NHI",
@@ -74,4 +76,17 @@ export const model = defineModel<HouseholdWorld>({
   simulator: simulate,
   http: binding,
   maxSteps: 6,
+  // The usual order of the API's use, for each actor; random single steps are mixed in. Every
+  // request but the log-in needs the token it returns, so each flaw needs the log-in first. With
+  // any step in any order, `dose-lookup-timing` (log-in, then view the victim whose doses vary)
+  // showed in 1 case in 50; with these journeys in 1 in 8, which live timing (tens of timed
+  // requests per case) can afford.
+  steps: journeySteps(
+    actions,
+    {
+      registrant: ['log-in', 'view-registrant', 'move-appointment', 'cancel-appointment'],
+      vaccinator: ['log-in', 'view-registrant', 'record-dose'],
+    },
+    { maxSteps: 6 },
+  ),
 });
