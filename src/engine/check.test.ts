@@ -89,3 +89,36 @@ describe('check nhs-covid-booking', () => {
     );
   });
 });
+
+describe('the live shrink budget', () => {
+  it('stops shrinking a live failure after the oracle’s budget of candidates and keeps the smallest failure found so far', async () => {
+    const indistinguishable = oracles.find((o) => o.id === 'indistinguishable');
+    if (!indistinguishable) throw new Error('no indistinguishable oracle');
+    const runSync = simulatorRunner(model, new Set(['status-dependent-screen'])).runSync;
+    if (!runSync) throw new Error('the simulator runner runs synchronously');
+    const search = async (liveShrinkBudget: number | undefined) => {
+      let runs = 0;
+      let firstFailureAt = -1;
+      const live = {
+        mode: 'live' as const,
+        run: (kase: Parameters<typeof runSync>[0], options: Parameters<typeof runSync>[1]) => {
+          runs++;
+          const run = runSync(kase, options);
+          if (firstFailureAt < 0 && indistinguishable.check(run).length > 0) firstFailureAt = runs;
+          return run;
+        },
+      };
+      const oracle = liveShrinkBudget === undefined ? indistinguishable : { ...indistinguishable, liveShrinkBudget };
+      const found = await searchOnce(model, oracle, twinCaseArbitrary(model), live, { seed: 5, runs: 300, excluded: new Set(), signal: undefined });
+      return { found, runsAfterFailure: runs - firstFailureAt };
+    };
+    const unlimited = await search(undefined);
+    const budgeted = await search(3);
+    expect(unlimited.found).toMatchObject({ oracle: { id: 'indistinguishable' } });
+    expect(budgeted.found).toMatchObject({ oracle: { id: 'indistinguishable' } });
+    // After the first failure: at most 3 shrink candidates, then the re-run, single-step removals and the final run.
+    const steps = budgeted.found !== null && budgeted.found !== 'flaky' ? budgeted.found.kase.steps.length : 0;
+    expect(budgeted.runsAfterFailure).toBeLessThanOrEqual(3 + 1 + steps + 1);
+    expect(unlimited.runsAfterFailure).toBeGreaterThan(budgeted.runsAfterFailure);
+  });
+});

@@ -223,6 +223,11 @@ export async function searchOnce(
     );
   } else {
     let sinceTurn = 0;
+    // Shrinking a live failure costs a live run per candidate: past the oracle's budget every
+    // further candidate counts as passing, so fast-check keeps the smallest failure found so far.
+    const shrinkBudget = runner.mode === 'live' ? (oracle.liveShrinkBudget ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    let failed = false;
+    let shrinkTries = 0;
     details = await fc.check(
       fc.asyncProperty(arbitrary, async (kase) => {
         if (++sinceTurn >= casesPerTurn) {
@@ -231,9 +236,12 @@ export async function searchOnce(
         }
         // Interrupted: tell fast-check to stop now (this also ends shrinking where it is).
         if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
+        if (failed && ++shrinkTries > shrinkBudget) return true;
         options.onCase?.(kase.steps.length);
         try {
-          return (await fresh(kase)).violations.length === 0;
+          const passed = (await fresh(kase)).violations.length === 0;
+          if (!passed) failed = true;
+          return passed;
         } catch (error) {
           return remember(error);
         }

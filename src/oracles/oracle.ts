@@ -65,6 +65,12 @@ export interface Oracle {
   usesWorld: boolean;
   /** Whether it judges response times (`TwinRun.timing`): live runners then measure them. Default false. */
   usesTiming?: boolean;
+  /**
+   * Live mode: shrink candidates tried at most once a case has failed, each costing a live run
+   * (the timing oracle samples response times anew for every one); shrinking then stops at the
+   * smallest failure found so far. Default: no limit.
+   */
+  liveShrinkBudget?: number;
   /** Costs extra requests in live mode: run there only when named in `--oracles`. Default false. */
   liveOptIn?: boolean;
   /** Whether the model declares what this oracle needs (a policy part, a secret). */

@@ -113,6 +113,8 @@ export const timing: Oracle = {
   scope: 'step',
   usesWorld: false,
   usesTiming: true,
+  // Every shrink candidate is timed anew (about 90 requests): 20 candidates keep a live finding under a minute.
+  liveShrinkBudget: 20,
   liveOptIn: true,
   help:
     'The server does more (or less) work for some values of a secret the actor may not know — for ' +
