@@ -84,7 +84,8 @@ export const model = defineModel<HouseholdWorld>({
   steps: journeySteps(
     actions,
     {
-      registrant: ['log-in', 'view-registrant', 'move-appointment', 'cancel-appointment'],
+      // A registrant can also call the vaccinator's endpoint: whether the server lets them is the question.
+      registrant: ['log-in', 'view-registrant', 'record-dose', 'move-appointment', 'cancel-appointment'],
       vaccinator: ['log-in', 'view-registrant', 'record-dose'],
     },
     { maxSteps: 6 },
