@@ -10,6 +10,7 @@ import {
   type Step,
   type StepResult,
   seedWorld,
+  seedingActor,
   sessionId,
   siteMemory,
 } from '../../src/index.js';
@@ -33,8 +34,6 @@ import { appointmentAt, attackerOf, registrantAt, slots, wrap, type Appointment,
 
 const MODEL = 'household-booking';
 const API = `/${MODEL}/api`;
-/** The client that seeds and reads state: never one of the model's actors. */
-const SETUP_ACTOR = 'bookfuzz-setup';
 
 interface Memory {
   /** The bearer token each actor's client holds (from its last successful log-in). */
@@ -94,7 +93,7 @@ interface StateSnapshot {
 /** The server state, or undefined when the site has no state endpoint for us (no seed token: 403/404). */
 async function readState(site: LiveSite): Promise<StateSnapshot | undefined> {
   if (site.seedToken === undefined) return undefined;
-  const response = await site.actor(SETUP_ACTOR).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
+  const response = await site.actor(seedingActor).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
   if (response.status !== 200) return undefined;
   try {
     const state = JSON.parse(response.body) as Partial<StateSnapshot>;

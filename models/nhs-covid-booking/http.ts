@@ -12,6 +12,7 @@ import {
   type Step,
   type StepResult,
   seedWorld,
+  seedingActor,
   sessionId,
   siteMemory,
 } from '../../src/index.js';
@@ -33,8 +34,6 @@ import { patientAt, type Booking, type NhsWorld } from './world.js';
 const MODEL = 'nhs-covid-booking';
 const P = `/${MODEL}`;
 const COOKIE = 'nhs_session';
-/** The client that seeds and reads state: never one of the model's actors. */
-const SETUP_ACTOR = 'bookfuzz-setup';
 
 interface Memory {
   /** The CSRF token each actor's browser last saw on a page, with the session cookie it belongs to. */
@@ -62,7 +61,7 @@ interface StateSnapshot {
 /** The server state, or undefined when the site has no state endpoint for us (no seed token: 403/404). */
 async function readState(site: LiveSite): Promise<StateSnapshot | undefined> {
   if (site.seedToken === undefined) return undefined;
-  const response = await site.actor(SETUP_ACTOR).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
+  const response = await site.actor(seedingActor).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
   if (response.status !== 200) return undefined;
   try {
     const state = JSON.parse(response.body) as Partial<StateSnapshot>;

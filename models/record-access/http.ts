@@ -11,6 +11,7 @@ import {
   type Step,
   type StepResult,
   seedWorld,
+  seedingActor,
   sessionId,
   siteMemory,
 } from '../../src/index.js';
@@ -37,8 +38,6 @@ import type { RecordWorld } from './world.js';
 const MODEL = 'record-access';
 const P = `/${MODEL}`;
 const COOKIE = 'ra_session';
-/** The pseudo-actor that talks to the test-only endpoints, so no actor's cookie jar is touched. */
-const SETUP_ACTOR = 'bookfuzz-setup';
 
 interface Memory {
   /** Whether `/__bookfuzz/state` answers (undefined until first asked). */
@@ -67,7 +66,7 @@ interface ServerState {
 async function readState(site: LiveSite): Promise<ServerState | undefined> {
   const memory = memoryOf(site);
   if (memory.stateAvailable === false) return undefined;
-  const response = await site.actor(SETUP_ACTOR).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
+  const response = await site.actor(seedingActor).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
   if (response.status !== 200) {
     memory.stateAvailable = false;
     return undefined;

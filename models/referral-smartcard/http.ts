@@ -13,6 +13,7 @@ import {
   type Step,
   type StepResult,
   seedWorld,
+  seedingActor,
   sessionId,
   siteMemory,
 } from '../../src/index.js';
@@ -42,8 +43,6 @@ import { patientAt, type ReferralWorld, type ServerAuditEntry } from './world.js
 const MODEL = 'referral-smartcard';
 const P = `/${MODEL}`;
 const COOKIE = 'rs_session';
-/** The client that seeds, reads state and moves the clock: never one of the model's actors. */
-const SETUP_ACTOR = 'bookfuzz-setup';
 /** The workstation's card-reader agent: no cookies of the GP. */
 const READER_ACTOR = 'card-reader';
 
@@ -85,7 +84,7 @@ function parseState(response: HttpResponse): StateSnapshot | undefined {
 /** The server state, or undefined when the site has no state endpoint for us (no seed token: 403/404). */
 async function readState(site: LiveSite): Promise<StateSnapshot | undefined> {
   if (site.seedToken === undefined) return undefined;
-  return parseState(await site.actor(SETUP_ACTOR).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` }));
+  return parseState(await site.actor(seedingActor).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` }));
 }
 
 /** Where the browser finally landed: the path of the last answer (without the query) and whether it was an error. */
@@ -208,7 +207,7 @@ export const binding: HttpBinding<ReferralWorld> = {
 
       case 'wait': {
         const minutes = typeof step.input['minutes'] === 'number' ? step.input['minutes'] : 0;
-        const answer = await site.actor(SETUP_ACTOR).request({ method: 'POST', path: '/__bookfuzz/advance-clock', json: { model: MODEL, minutes } });
+        const answer = await site.actor(seedingActor).request({ method: 'POST', path: '/__bookfuzz/advance-clock', json: { model: MODEL, minutes } });
         if (answer.status === 404 || answer.status === 403) {
           throw new BookfuzzError('BF_USAGE', `the site refused POST /__bookfuzz/advance-clock (${answer.status}): "wait" needs the site's seed token`, {
             where: `${MODEL} binding, wait`,

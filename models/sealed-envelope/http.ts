@@ -13,6 +13,7 @@ import {
   type Step,
   type StepResult,
   seedWorld,
+  seedingActor,
   sessionId,
   siteMemory,
 } from '../../src/index.js';
@@ -38,8 +39,6 @@ import { patientAt, type BreakGlass, type Patient, type SealedWorld } from './wo
 const MODEL = 'sealed-envelope';
 const P = `/${MODEL}`;
 const COOKIE = 'se_session';
-/** The pseudo-actor that talks to the test-only endpoints, so no actor's cookie jar is touched. */
-const SETUP_ACTOR = 'bookfuzz-setup';
 const BREAK_GLASS_BANNER = 'Opened by break-glass';
 
 interface Memory {
@@ -111,7 +110,7 @@ async function readState(site: LiveSite): Promise<ServerState | undefined> {
   const memory = memoryOf(site);
   if (memory.stateAvailable === false) return undefined;
   const where = `GET /__bookfuzz/state?model=${MODEL}`;
-  const response = await site.actor(SETUP_ACTOR).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
+  const response = await site.actor(seedingActor).request({ method: 'GET', path: `/__bookfuzz/state?model=${MODEL}` });
   if (response.status !== 200) {
     memory.stateAvailable = false;
     return undefined;

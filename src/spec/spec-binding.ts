@@ -4,6 +4,7 @@ import type { Json, JsonObject } from '../model/json.js';
 import type { AuditEntry, Step, StepResult } from '../model/model.js';
 import { observeResponses } from '../observe/observe-responses.js';
 import type { HttpBinding } from '../targets/http/binding.js';
+import { seedingActor } from '../targets/http/seed-world.js';
 import type { ActorClient, HttpRequest, HttpResponse, LiveSite } from '../targets/http/types.js';
 import { extractValue, jsonPointer } from './extract-value.js';
 import { actorView, selfOf, stepScope, type SpecContext } from './spec-context.js';
@@ -11,8 +12,6 @@ import type { MatchSpec, RequestSpec } from './spec-schema.js';
 import { patientAt, patientView, type SpecPatient, type SpecWorld } from './spec-world.js';
 import { renderString, renderStrings, renderValue, type TemplateRef } from './template.js';
 
-/** The pseudo-actor that seeds, reads state and cleans up, with a cookie jar of its own. */
-export const SETUP_ACTOR = 'bookfuzz-setup';
 /** Misses in a row, with no match ever, after which an extractor is reported as broken. */
 export const extractorStrictMisses = 3;
 
@@ -90,7 +89,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     typed: Record<string, string>,
     stepName: string,
   ): Promise<Sent> {
-    const sender = request.as === 'setup' ? SETUP_ACTOR : actor;
+    const sender = request.as === 'setup' ? seedingActor : actor;
     const extracts = extractsOf(state, sender);
     const full = { ...scope, extract: extracts };
     if (!context.holds(request.if, full)) return { response: undefined, missed: false };
@@ -147,7 +146,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
 
   async function runSetupRequests(site: LiveSite, state: SideState, requests: readonly RequestSpec[], base: (string | number)[], scope: Record<string, unknown>, what: string) {
     for (const [i, request] of requests.entries()) {
-      const sent = await send(site, state, SETUP_ACTOR, { ...request, as: 'setup' }, [...base, i], scope, {}, what);
+      const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, [...base, i], scope, {}, what);
       const response = sent.response;
       if (!response) continue;
       const ok = request.expect ? request.expect.includes(response.status) : response.status >= 200 && response.status < 400;
@@ -162,7 +161,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   }
 
   async function auditLog(site: LiveSite, state: SideState, request: RequestSpec, path: (string | number)[], pointer: string, scope: Record<string, unknown>): Promise<unknown[]> {
-    const sent = await send(site, state, SETUP_ACTOR, { ...request, as: 'setup' }, path, scope, {}, 'audit log');
+    const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, 'audit log');
     if (!sent.response) return [];
     try {
       const list = jsonPointer(JSON.parse(sent.response.body), pointer);
@@ -254,7 +253,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       if (spec.cleanup.length === 0) return;
       const state = sideOf(site);
       for (const [i, request] of spec.cleanup.entries()) {
-        await send(site, state, SETUP_ACTOR, { ...request, as: 'setup' }, ['cleanup', i], { world }, {}, 'cleanup');
+        await send(site, state, seedingActor, { ...request, as: 'setup' }, ['cleanup', i], { world }, {}, 'cleanup');
       }
     },
   };
