@@ -1,5 +1,5 @@
-// Worker-thread entry: load the TypeScript worker through tsx (as bin/bookfuzz.js does).
+// Worker-thread entry when no bundle could be made: load the TypeScript worker through tsx (as bin/bookfuzz.js does).
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./chunk-worker.ts');
+await import('./chunk-worker-tsx.ts');

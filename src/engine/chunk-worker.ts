@@ -1,9 +1,11 @@
 /**
- * A worker thread of `--workers N` (model mode): loads the model itself, then searches the
- * chunks the main thread sends, one at a time, and posts each result back.
+ * A worker thread of `--workers N` (model mode): gets the model, then searches the chunks the
+ * main thread sends, one at a time, and posts each result back. Started either from a bundle
+ * made for the run (`worker-bundle.ts`, which hands over the model module it bundled) or
+ * through tsx (`chunk-worker-entry.mjs`, which loads the model by its source path).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModel } from '../model/load-model.js';
+import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import { twinCaseArbitrary } from '../world/twin-case.js';
 import type { ChunkTask } from './chunks.js';
@@ -20,30 +22,43 @@ export interface ChunkWorkerData {
   maxFindings: number;
 }
 
-const data = workerData as ChunkWorkerData;
-const model = await loadModel(data.model, data.cwd);
-const context: ChunkContext = {
-  model,
-  variant: data.variant,
-  flaws: data.flaws,
-  seed: data.seed,
-  runs: data.runs,
-  arbitrary: twinCaseArbitrary(model),
-  runner: simulatorRunner(model, new Set(data.flaws)),
-  confirmations: data.confirmations,
-  maxFindings: data.maxFindings,
-  signal: undefined,
-};
+/** What a worker says to the main thread. */
+export type ChunkWorkerMessage = { ready: true } | { result: import('./chunks.js').ChunkResult } | { error: string };
 
-parentPort?.on('message', (task: ChunkTask) => {
-  const oracle = oracles.find((o) => o.id === task.oracle);
-  if (!oracle) {
-    parentPort?.postMessage({ error: `unknown oracle ${task.oracle}` });
+export async function startChunkWorker(getModel: (data: ChunkWorkerData) => Promise<Model>): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('the chunk worker runs in a worker thread only');
+  const post = (message: ChunkWorkerMessage) => port.postMessage(message);
+  const data = workerData as ChunkWorkerData;
+  let model: Model;
+  try {
+    model = await getModel(data);
+  } catch (error) {
+    post({ error: error instanceof Error ? error.message : String(error) });
     return;
   }
-  searchChunk(context, oracle, task).then(
-    (result) => parentPort?.postMessage({ result }),
-    (error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) }),
-  );
-});
-parentPort?.postMessage({ ready: true });
+  const context: ChunkContext = {
+    model,
+    variant: data.variant,
+    flaws: data.flaws,
+    seed: data.seed,
+    runs: data.runs,
+    arbitrary: twinCaseArbitrary(model),
+    runner: simulatorRunner(model, new Set(data.flaws)),
+    confirmations: data.confirmations,
+    maxFindings: data.maxFindings,
+    signal: undefined,
+  };
+  port.on('message', (task: ChunkTask) => {
+    const oracle = oracles.find((o) => o.id === task.oracle);
+    if (!oracle) {
+      post({ error: `unknown oracle ${task.oracle}` });
+      return;
+    }
+    searchChunk(context, oracle, task).then(
+      (result) => post({ result }),
+      (error: unknown) => post({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+  post({ ready: true });
+}

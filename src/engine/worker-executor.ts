@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BookfuzzError } from '../errors.js';
 import type { ChunkExecutor, ChunkResult, ChunkTask } from './chunks.js';
-import type { ChunkWorkerData } from './chunk-worker.js';
+import type { ChunkWorkerData, ChunkWorkerMessage } from './chunk-worker.js';
+import { workerBundle } from './worker-bundle.js';
 
 /** `--workers auto`: one per core. */
 export function resolveWorkers(value: number | 'auto' | undefined): number {
@@ -15,15 +18,18 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
 /**
  * Model mode on worker threads: `count` workers each load the model and take chunks from a
  * shared queue. Results come back in task order, so the run is the same whatever `count` is.
- * The TypeScript sources load in the workers through tsx (`chunk-worker-entry.mjs`).
+ * The workers load a bundle of the worker and the model made for the run (`worker-bundle.ts`),
+ * or, when none can be made, the TypeScript sources through tsx (`chunk-worker-entry.mjs`).
  */
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
   return async (tasks, _local, onResult) => {
+    const bundle = isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
+    const entry = bundle ?? new URL('./chunk-worker-entry.mjs', import.meta.url);
     const results: ChunkResult[] = new Array(tasks.length);
     let next = 0;
     const lane = () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('./chunk-worker-entry.mjs', import.meta.url), { workerData: data });
+        const worker = new Worker(entry, { workerData: data });
         let current: { i: number; task: ChunkTask } | undefined;
         const finish = (error?: Error) => {
           worker.terminate().catch(() => {});
@@ -38,9 +44,9 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
           current = { i, task };
           worker.postMessage(task);
         };
-        worker.on('message', (message: { ready?: true; result?: ChunkResult; error?: string }) => {
-          if (message.error !== undefined) return finish(new BookfuzzError('BF_SIMULATOR_FAILED', message.error, { where: 'worker' }));
-          if (message.result && current) {
+        worker.on('message', (message: ChunkWorkerMessage) => {
+          if ('error' in message) return finish(new BookfuzzError('BF_SIMULATOR_FAILED', message.error, { where: 'worker' }));
+          if ('result' in message && current) {
             results[current.i] = message.result;
             onResult(message.result);
           }

@@ -83,7 +83,9 @@ function viewOf(text: string): TextView {
 
 /** ASCII letters to lower case, plus the two non-ASCII letters that case-fold onto ASCII; same length as the input. */
 function foldAscii(text: string): string {
-  return text.replace(/[A-Z\u212a\u017f]/g, (c) => (c === '\u212a' ? 'k' : c === '\u017f' ? 's' : c.toLowerCase()));
+  // Whole runs of capitals at a time (one call each, not one per letter); the two others are rare.
+  const lower = text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  return /[\u212a\u017f]/.test(lower) ? lower.replace(/\u212a/g, 'k').replace(/\u017f/g, 's') : lower;
 }
 
 function digitView(text: string): DigitView {
@@ -224,10 +226,19 @@ function namePattern(value: string): RegExp {
   return pattern;
 }
 
+/** Required fragments by value, emptied with the pattern cache's bound. */
+const fragmentCache = new Map<string, string>();
+
 /** The longest run of ASCII letters and digits in a value, folded: every match contains it. */
 function requiredFragment(value: string): string {
-  const runs = foldAscii(value.normalize('NFC')).match(/[a-z0-9]+/g) ?? [];
-  return runs.reduce((longest, run) => (run.length > longest.length ? run : longest), '');
+  let fragment = fragmentCache.get(value);
+  if (fragment === undefined) {
+    if (fragmentCache.size >= PATTERN_CACHE_LIMIT) fragmentCache.clear();
+    const runs = foldAscii(value.normalize('NFC')).match(/[a-z0-9]+/g) ?? [];
+    fragment = runs.reduce((longest, run) => (run.length > longest.length ? run : longest), '');
+    fragmentCache.set(value, fragment);
+  }
+  return fragment;
 }
 
 /** A name or other text, case-insensitively, on Unicode word boundaries. */
@@ -251,17 +262,33 @@ function findWord(view: TextView, value: string): number[] {
   return hits;
 }
 
-function findOne(view: TextView, canary: Canary): number[] {
-  const value = canary.value.trim();
-  if (value === '') return [];
-  const compact = value.replace(/[\s().-]/g, '');
-  if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(compact)) return findNumber(view, compact);
-  if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(compact)) {
-    return findPhone(view, compact.startsWith('+44') ? `0${compact.slice(3)}` : compact);
+/** How to look for one canary value: worked out once per field and value, then kept. */
+type Matcher = (view: TextView) => number[];
+const matcherCache = new Map<string, Matcher>();
+
+function matcherOf(canary: Canary): Matcher {
+  const key = `${canary.field}\u0000${canary.value}`;
+  let matcher = matcherCache.get(key);
+  if (matcher === undefined) {
+    if (matcherCache.size >= PATTERN_CACHE_LIMIT) matcherCache.clear();
+    matcher = makeMatcher(canary);
+    matcherCache.set(key, matcher);
   }
-  if (value.includes('@')) return findEmail(view, value);
-  if (/^[0-9]+$/.test(value)) return findPlainDigits(view, value);
-  return findWord(view, value);
+  return matcher;
+}
+
+function makeMatcher(canary: Canary): Matcher {
+  const value = canary.value.trim();
+  if (value === '') return () => [];
+  const compact = value.replace(/[\s().-]/g, '');
+  if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(compact)) return (view) => findNumber(view, compact);
+  if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(compact)) {
+    const national = compact.startsWith('+44') ? `0${compact.slice(3)}` : compact;
+    return (view) => findPhone(view, national);
+  }
+  if (value.includes('@')) return (view) => findEmail(view, value);
+  if (/^[0-9]+$/.test(value)) return (view) => findPlainDigits(view, value);
+  return (view) => findWord(view, value);
 }
 
 /**
@@ -285,7 +312,7 @@ export function findCanaries(text: string, canaries: readonly Canary[]): CanaryH
   const view = viewOf(text);
   const hits: { hit: CanaryHit; order: number }[] = [];
   canaries.forEach((canary, order) => {
-    for (const index of findOne(view, canary)) hits.push({ hit: { canary, index }, order });
+    for (const index of matcherOf(canary)(view)) hits.push({ hit: { canary, index }, order });
   });
   return hits.sort((a, b) => a.hit.index - b.hit.index || a.order - b.order).map(({ hit }) => hit);
 }

@@ -45,6 +45,11 @@ export async function loadModel(nameOrPath: string, cwd = process.cwd(), options
       cause: error,
     });
   }
+  return modelFromModule(module, file);
+}
+
+/** The model a loaded model file exports (`model`, or the default export), marked with its source file. */
+export function modelFromModule(module: Record<string, unknown>, file: string): Model {
   const candidate = module['model'] ?? module['default'];
   if (!isModel(candidate)) {
     throw new BookfuzzError('BF_MODEL_INVALID', 'exports no model: export `model` (or a default) made with defineModel()', {

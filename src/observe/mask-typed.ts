@@ -44,13 +44,26 @@ function replaceWholeWord(text: string, raw: string, placeholder: string): strin
   return out + text.slice(from);
 }
 
+/** Apply `onString` to every string; parts in which nothing changed are returned as they are (not copied). */
 function walk(value: Json, onString: (text: string) => string): Json {
   if (typeof value === 'string') return onString(value);
-  if (Array.isArray(value)) return value.map((item) => walk(item, onString));
+  if (Array.isArray(value)) {
+    let out: Json[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i] as Json;
+      const next = walk(item, onString);
+      if (next !== item) (out ??= value.slice())[i] = next;
+    }
+    return out ?? value;
+  }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = walk(v, onString);
-    return out;
+    let out: Record<string, Json> | undefined;
+    for (const key of Object.keys(value)) {
+      const item = value[key] as Json;
+      const next = walk(item, onString);
+      if (next !== item) (out ??= { ...value })[key] = next;
+    }
+    return out ?? value;
   }
   return value;
 }

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../model/load-model.js';
+import { oracles } from '../oracles/index.js';
+import { checkModel } from './check.js';
+import type { ChunkWorkerData, ChunkWorkerMessage } from './chunk-worker.js';
+import { workerBundle } from './worker-bundle.js';
+import { workerExecutor } from './worker-executor.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../..');
+const scratch = mkdtempSync(join(tmpdir(), 'bookfuzz-bundle-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A model file outside the repository that re-exports a shipped model (as a user's model would import bookfuzz). */
+function userModel(name: string, marker: number): string {
+  const file = join(scratch, `${name}.ts`);
+  writeFileSync(file, `export { model } from ${JSON.stringify(join(repo, 'models/record-access/index.ts'))};\n(globalThis as Record<string, unknown>)['bookfuzzTestMarker'] = ${marker};\n`);
+  return file;
+}
+
+const data = (model: string): ChunkWorkerData => ({ model, cwd: repo, variant: 'vulnerable', flaws: [], seed: 3, runs: 100, confirmations: 0, maxFindings: 8 });
+
+/** Start the bundle in a worker thread and return its first message. */
+async function firstMessage(url: URL, workerData: ChunkWorkerData): Promise<ChunkWorkerMessage> {
+  const worker = new Worker(url, { workerData });
+  try {
+    return await new Promise<ChunkWorkerMessage>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+describe('the worker bundle', () => {
+  it('starts a worker for a shipped model and for a flow spec without a TypeScript loader', async () => {
+    for (const model of [join(repo, 'models/household-booking/index.ts'), join(repo, 'models/household-booking/spec.yaml')]) {
+      const url = await workerBundle(model);
+      expect(url?.protocol).toBe('file:');
+      expect(url && readFileSync(url, 'utf8')).not.toContain('tsx');
+      expect(url && (await firstMessage(url, data(model)))).toEqual({ ready: true });
+    }
+  });
+
+  it('is made again only when one of its input files changed', async () => {
+    const file = userModel('changing', 1);
+    const first = await workerBundle(file);
+    expect(first).toBeDefined();
+    expect((await workerBundle(file))?.href).toBe(first?.href);
+
+    userModel('changing', 2);
+    const second = await workerBundle(file);
+    expect(second?.href).not.toBe(first?.href);
+    expect(second && readFileSync(second, 'utf8')).toContain('= 2;');
+    // The bundle it replaces is removed.
+    expect(first && existsSync(first)).toBe(false);
+  });
+
+  it('gives way to tsx when the model cannot be bundled', async () => {
+    const file = join(scratch, 'unbundleable.ts');
+    writeFileSync(file, "import 'bookfuzz-no-such-package';\nexport const model = {};\n");
+    expect(await workerBundle(file)).toBeUndefined();
+  });
+
+  it('a worker that cannot get its model says so instead of hanging', async () => {
+    const file = join(scratch, 'not-a-model.ts');
+    writeFileSync(file, 'export const model = { name: 1 };\n');
+    const url = await workerBundle(file);
+    expect(url && (await firstMessage(url, data(file)))).toEqual({ error: expect.stringContaining('exports no model') });
+  });
+
+  it('bundled workers find what the search in this thread finds', async () => {
+    const file = userModel('same-findings', 3);
+    const model = await loadModel(file);
+    const options = { variant: 'vulnerable', seed: 5, runs: 300 } as const;
+    const here = await checkModel(model, oracles, options);
+    const bundled = await checkModel(model, oracles, { ...options, executor: workerExecutor(2, { ...data(file), seed: 5, runs: 300, flaws: here.flaws }) });
+    expect(here.findings.length).toBeGreaterThan(0);
+    expect(bundled.findings.map((f) => f.id)).toEqual(here.findings.map((f) => f.id));
+    expect(bundled.stats.cases).toBe(here.stats.cases);
+  });
+});
