@@ -126,6 +126,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   let same = 0;
   let answers = 0;
   let connections = 0;
+  let lastAnswer = 0;
   type Context = { map?: Map<string, string>; world?: string };
   const mapOf = (context: Context): Map<string, string> => (context.map ??= new Map());
   const requests = captured.map((c): autocannon.Request => {
@@ -144,6 +145,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
       },
       onResponse(status: number, body: string, context: Context, responseHeaders?: Record<string, string | string[] | undefined>) {
         answers++;
+        lastAnswer = performance.now();
         if (status === c.status) same++;
         const cookies = Object.entries(responseHeaders ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
         const answer = `${Array.isArray(cookies) ? cookies.join('\n') : (cookies ?? '')}\n${body}`;
@@ -152,8 +154,11 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
     };
   });
   // Each connection replays the whole list once, in order.
-  const result = await autocannon({ url, connections: concurrency, amount: captured.length * concurrency, requests });
-  const autocannonRps = result.requests.total / result.duration;
+  // Timed here, up to the last answer: autocannon notices that `amount` is reached only at its
+  // next one-second tick, and its `duration` is that coarse too.
+  const replayStarted = performance.now();
+  await autocannon({ url, connections: concurrency, amount: captured.length * concurrency, requests });
+  const autocannonRps = answers / ((lastAnswer - replayStarted) / 1000);
   return { bookfuzzRps, autocannonRps, ratio: bookfuzzRps / autocannonRps, requests: budget.used(), sameStatus: answers === 0 ? 0 : same / answers };
 }
 
