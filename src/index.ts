@@ -31,6 +31,7 @@ export type {
 } from './model/model.js';
 export { defineModel } from './model/define-model.js';
 export { journeySteps, type JourneyOptions } from './world/journey-steps.js';
+export { cloneWorld } from './world/clone-world.js';
 export { loadModel, listModelNames } from './model/load-model.js';
 export * from './identity/index.js';
 export type { Oracle, Violation, TwinRun } from './oracles/oracle.js';

@@ -4,7 +4,7 @@
  * replace the world, actions and simulator with your flow's. Folders starting with `_` are
  * not listed as models.
  */
-import { defineModel, fc, identitiesArb, identityCanaries, type Identity, type StepResult } from '../../src/index.js';
+import { cloneWorld, defineModel, fc, identitiesArb, identityCanaries, type Identity, type StepResult } from '../../src/index.js';
 
 interface Patient {
   id: string;
@@ -42,7 +42,7 @@ export const model = defineModel<World>({
       variation: fc.record({ patient: fc.nat({ max: 5 }), booked: fc.boolean() }),
       apply: (w, v) => {
         const { patient, booked } = v as { patient: number; booked: boolean };
-        const twin = structuredClone(w);
+        const twin = cloneWorld(w);
         pick(twin, patient).booked = booked;
         return twin;
       },

@@ -1,4 +1,4 @@
-import { fc, type SecretSpec } from '../../src/index.js';
+import { cloneWorld, fc, type SecretSpec } from '../../src/index.js';
 import { wrap, type HouseholdWorld } from './world.js';
 
 /**
@@ -12,7 +12,7 @@ export const vaccinationStatus: SecretSpec<HouseholdWorld> = {
   variation: fc.record({ registrant: fc.nat({ max: 7 }), doses: fc.integer({ min: 0, max: 2 }) }),
   apply(world, variation) {
     const { registrant, doses } = variation as { registrant: number; doses: number };
-    const twin = structuredClone(world);
+    const twin = cloneWorld(world);
     const victims = twin.registrants.length - 1;
     const victim = victims > 0 ? twin.registrants[1 + wrap(registrant, victims)] : undefined;
     if (victim) victim.doses = doses;

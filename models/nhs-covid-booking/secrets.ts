@@ -1,4 +1,4 @@
-import { fc, type Json, type SecretSpec } from '../../src/index.js';
+import { cloneWorld, fc, type Json, type SecretSpec } from '../../src/index.js';
 import { patientAt, type NhsWorld } from './world.js';
 
 /** The victim's dose count, hidden from the anonymous visitor who knows their public facts. */
@@ -8,7 +8,7 @@ export const vaccinationStatus: SecretSpec<NhsWorld> = {
   variation: fc.record({ patient: fc.nat({ max: 7 }), doses: fc.integer({ min: 0, max: 2 }) }),
   apply(world, variation) {
     const { patient, doses } = variation as { patient: number; doses: number };
-    const twin = structuredClone(world);
+    const twin = cloneWorld(world);
     patientAt(twin, patient).doses = doses;
     return twin;
   },

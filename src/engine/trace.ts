@@ -2,6 +2,7 @@ import { BookfuzzError } from '../errors.js';
 import type { JsonObject } from '../model/json.js';
 import type { Model, Step, StepResult } from '../model/model.js';
 import { maskTyped } from '../observe/mask-typed.js';
+import { cloneWorld } from '../world/clone-world.js';
 
 /** One step as it ran: the step, the world before it, and the system's answer. */
 export interface TraceStep<W extends object = object> {
@@ -32,10 +33,10 @@ export function runTrace<W extends object>(
   flaws: ReadonlySet<string>,
   snapshots = true,
 ): Trace<W> {
-  const simulation = model.simulator(structuredClone(world), flaws);
+  const simulation = model.simulator(cloneWorld(world), flaws);
   const out: TraceStep<W>[] = [];
   steps.forEach((step, index) => {
-    const before = snapshots ? structuredClone(simulation.world()) : world;
+    const before = snapshots ? cloneWorld(simulation.world()) : world;
     let result: StepResult;
     try {
       result = simulation.step(step);

@@ -264,15 +264,23 @@ function findWord(view: TextView, value: string): number[] {
 
 /** How to look for one canary value: worked out once per field and value, then kept. */
 type Matcher = (view: TextView) => number[];
-const matcherCache = new Map<string, Matcher>();
+/** Matchers by field, then by value (two lookups rather than a joined key built on every call). */
+const matcherCache = new Map<string, Map<string, Matcher>>();
+let cachedMatchers = 0;
 
 function matcherOf(canary: Canary): Matcher {
-  const key = `${canary.field}\u0000${canary.value}`;
-  let matcher = matcherCache.get(key);
+  let byValue = matcherCache.get(canary.field);
+  if (byValue === undefined) matcherCache.set(canary.field, (byValue = new Map()));
+  let matcher = byValue.get(canary.value);
   if (matcher === undefined) {
-    if (matcherCache.size >= PATTERN_CACHE_LIMIT) matcherCache.clear();
+    if (cachedMatchers >= PATTERN_CACHE_LIMIT) {
+      matcherCache.clear();
+      cachedMatchers = 0;
+      matcherCache.set(canary.field, (byValue = new Map()));
+    }
     matcher = makeMatcher(canary);
-    matcherCache.set(key, matcher);
+    byValue.set(canary.value, matcher);
+    cachedMatchers++;
   }
   return matcher;
 }

@@ -1,5 +1,5 @@
 import { findCanaries } from '../identity/canary.js';
-import { stringLeaves } from '../observe/string-leaves.js';
+import { forEachStringLeaf } from '../observe/string-leaves.js';
 import type { Oracle, TraceSide, Violation } from './oracle.js';
 
 /**
@@ -25,24 +25,24 @@ export const noCanaryLeak: Oracle = {
     for (const side of ['a', 'b'] as const satisfies readonly TraceSide[]) {
       run[side].steps.forEach(({ step, before, result }, index) => {
         const canaries = run.model.canaries(before);
-        for (const leaf of stringLeaves(result.observation)) {
-          for (const hit of findCanaries(leaf.text, canaries)) {
+        forEachStringLeaf(result.observation, (text, pathOf) => {
+          for (const hit of findCanaries(text, canaries)) {
             if (maySee.call(run.model.policy, { world: before, step, canary: hit.canary })) continue;
             const violation: Violation = {
               oracle: 'no-canary-leak',
               key: `${step.action}:${hit.canary.field}`,
               message:
                 `${step.actor} saw ${hit.canary.field} "${hit.canary.value}" of ${hit.canary.owner} ` +
-                `in field "${leaf.path}" after "${step.action}"`,
+                `in field "${pathOf()}" after "${step.action}"`,
               side,
               step: index,
-              field: leaf.path,
+              field: pathOf(),
               details: { value: hit.canary.value, owner: hit.canary.owner, canaryField: hit.canary.field },
             };
             if (result.flaws && result.flaws.length > 0) violation.flaws = [...result.flaws].sort();
             out.push(violation);
           }
-        }
+        });
       });
     }
     return out;

@@ -8,6 +8,7 @@ import type { SecretSpec } from '../model/model.js';
 import type { FieldGen, FlowSpec } from './spec-schema.js';
 import { identityFields } from './spec-schema.js';
 import type { SpecSource } from './spec-source.js';
+import { cloneWorld } from '../world/clone-world.js';
 
 /**
  * The world of a spec model: `{ patients: [{ id, identity, …fields, …secrets }], …constants }`,
@@ -119,8 +120,8 @@ export function worldArbitrary(spec: FlowSpec, pool: PoolRow[] | undefined): fc.
     return fc
       .uniqueArray(fc.nat({ max: pool.length - 1 }), { minLength: Math.min(min, pool.length), maxLength: Math.min(max, pool.length) })
       .map((rows) => ({
-        ...structuredClone(constants),
-        patients: rows.map((r, i) => ({ id: `${prefix}${i + 1}`, identity: { ...pool[r]?.identity }, ...structuredClone(pool[r]?.fields ?? {}) })),
+        ...cloneWorld(constants),
+        patients: rows.map((r, i) => ({ id: `${prefix}${i + 1}`, identity: { ...pool[r]?.identity }, ...cloneWorld(pool[r]?.fields ?? {}) })),
       }));
   }
   const secretsArb = fc.record(Object.fromEntries(secretFields.map((s) => [s.field, fc.constantFrom(...(s.values as Json[]))])));
@@ -132,7 +133,7 @@ export function worldArbitrary(spec: FlowSpec, pool: PoolRow[] | undefined): fc.
     })
     .map(({ identities, fields, secrets }) =>
       finish({
-        ...structuredClone(constants),
+        ...cloneWorld(constants),
         patients: identities.map((identity: Identity, i) => ({
           id: `${prefix}${i + 1}`,
           identity: { ...identity },
@@ -167,14 +168,14 @@ export function specSecrets(spec: FlowSpec, pool: PoolRow[] | undefined): Record
         ? fc.record({ patient: fc.nat({ max: 7 }), row: fc.nat({ max: pool.length - 1 }) })
         : fc.record({ patient: fc.nat({ max: 7 }), value: fc.constantFrom(...values) }),
       apply(world, variation) {
-        const twin = structuredClone(world);
+        const twin = cloneWorld(world);
         const v = variation as { patient: number; value?: Json; row?: number };
         const patient = patientAt(twin, v.patient);
         if (!patient) return twin;
         if (pool && v.row !== undefined) {
           // A pool's secrets are what the site holds: the twin swaps in another provisioned person.
           const row = pool[v.row];
-          if (row) Object.assign(patient, { identity: { ...row.identity }, ...structuredClone(row.fields) });
+          if (row) Object.assign(patient, { identity: { ...row.identity }, ...cloneWorld(row.fields) });
         } else patient[secret.field] = v.value ?? null;
         return twin;
       },

@@ -17,6 +17,7 @@ import type { HttpBinding } from './binding.js';
 import type { BindingContract } from './binding-contract.js';
 import { createLiveSite, type LiveSiteHandle } from './create-live-site.js';
 import { liveRunner } from './live-runner.js';
+import { cloneWorld } from '../../world/clone-world.js';
 
 export interface BindingHarness<W extends object> {
   /** Start one staging site per variant (default: `fixed` and each flaw alone). Call in `beforeAll`. */
@@ -128,18 +129,18 @@ export function bindingHarness<W extends object>(
     },
     async bothWays(variant, kase) {
       const flawSet = new Set(variant === 'fixed' ? [] : [variant]);
-      const simulation = model.simulator(structuredClone(kase.world), flawSet);
-      const reference = model.simulator(structuredClone(kase.world), new Set());
+      const simulation = model.simulator(cloneWorld(kase.world), flawSet);
+      const reference = model.simulator(cloneWorld(kase.world), new Set());
       const site = harness.open(variant);
       const befores: W[] = [];
       const simulated: StepResult[] = [];
       const live: StepResult[] = [];
       try {
-        await binding.setup(structuredClone(kase.world), site);
+        await binding.setup(cloneWorld(kase.world), site);
         for (const step of kase.steps) {
-          const before = structuredClone(reference.world());
+          const before = cloneWorld(reference.world());
           befores.push(before);
-          live.push(await binding.perform(step, site, structuredClone(before)));
+          live.push(await binding.perform(step, site, cloneWorld(before)));
           simulated.push(simulation.step(step));
           reference.step(step);
         }

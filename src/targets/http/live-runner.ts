@@ -9,6 +9,7 @@ import type { TwinRun } from '../../oracles/oracle.js';
 import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
 import { timingSampler, type TimingOptions } from './timing-sampler.js';
+import { cloneWorld } from '../../world/clone-world.js';
 
 /** A transport failure seen during a run: the case was judged only up to the failing step. */
 export interface TransportProblem {
@@ -78,9 +79,9 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     let failedAt: number | null = null;
     try {
       await binding.setup(world, site);
-      const reference = model.simulator(structuredClone(world), new Set());
+      const reference = model.simulator(cloneWorld(world), new Set());
       for (const [index, step] of kase.steps.entries()) {
-        const before = structuredClone(reference.world());
+        const before = cloneWorld(reference.world());
         let result: StepResult;
         try {
           result = await binding.perform(step, site, before);

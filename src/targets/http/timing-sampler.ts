@@ -7,6 +7,7 @@ import { compareTimes, defaultCropQuantile, defaultMinEffectMs, defaultTimingThr
 import { twinOf, type TwinCase } from '../../world/twin-case.js';
 import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
+import { cloneWorld } from '../../world/clone-world.js';
 
 export interface TimingOptions {
   /** Most samples per class (`--timing-samples`). Default 400. */
@@ -117,10 +118,10 @@ export function timingSampler(options: TimingSamplerOptions): TimingSampler {
     const last = indices[indices.length - 1] ?? -1;
     try {
       await binding.setup(world, site);
-      const reference = model.simulator(structuredClone(world), new Set());
+      const reference = model.simulator(cloneWorld(world), new Set());
       const measured: Measurement[] = [];
       for (const [i, step] of kase.steps.slice(0, last + 1).entries()) {
-        const before = structuredClone(reference.world());
+        const before = cloneWorld(reference.world());
         site.takeExchanges();
         const start = performance.now();
         await binding.perform(step, site, before);
