@@ -70,11 +70,10 @@ for (const name of names) {
   console.log([name, Math.round(o.bookfuzzPerSecond), Math.round(o.plainPerSecond), `${Math.round(o.ratio * 100)}%`].join(' | '));
 }
 
-console.log('\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, 3000 runs per oracle, medians of 3 rounds');
+console.log('\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, 3000 runs per oracle, each run in a fresh process, medians of 3 rounds');
 console.log(['model', '1 worker s', '2 workers s', 'speed-up', 'rounds', 'same findings'].join(' | '));
 for (const name of names) {
-  const model = await loadModel(name);
-  const w = await workerSpeedup(model, oracles, 3000);
+  const w = await workerSpeedup(name, 3000);
   console.log([name, w.oneSeconds.toFixed(2), w.twoSeconds.toFixed(2), `${w.speedup.toFixed(2)}×`, w.range.map((r) => `${r.toFixed(2)}×`).join('–'), w.sameFindings].join(' | '));
 }
 

@@ -1,6 +1,5 @@
-import { checkModel } from '../engine/check.js';
-import type { Model } from '../model/model.js';
-import type { Oracle } from '../oracles/oracle.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 export interface WorkerFigures {
   /** Median wall time over the rounds, in seconds. */
@@ -19,15 +18,18 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
+const script = new URL('./workers-run.ts', import.meta.url).pathname;
+
 /**
  * `--workers 2` against `--workers 1`: the vulnerable variant, every oracle, `rounds` rounds
- * of one run each way taken in turn (so a slow spell of the machine hits both), medians compared.
+ * of one run each way taken in turn (so a slow spell of the machine hits both), medians
+ * compared. Each run is timed in a fresh process (`workers-run.ts`), from the start of the
+ * search to its end, so neither starts with code the JIT has already warmed up.
  */
-export async function workerSpeedup(model: Model, oracles: readonly Oracle[], runs: number, rounds = 3): Promise<WorkerFigures> {
-  const time = async (workers: number) => {
-    const started = performance.now();
-    const run = await checkModel(model, oracles, { variant: 'vulnerable', runs, seed: 1, workers });
-    return { seconds: (performance.now() - started) / 1000, ids: run.findings.map((f) => f.id).join(',') };
+export async function workerSpeedup(model: string, runs: number, rounds = 3): Promise<WorkerFigures> {
+  const time = async (workers: number): Promise<{ seconds: number; ids: string }> => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', script, model, String(runs), String(workers)]);
+    return JSON.parse(stdout) as { seconds: number; ids: string };
   };
   const one: number[] = [];
   const two: number[] = [];
