@@ -2,7 +2,7 @@
  * `npm run bench`: prints tables of figures (not a timed test).
  *   detection — cases to first failure per planted flaw, by variation vs the naive baseline
  *   throughput — model-mode twin runs and steps per second on one core
- * Options: --seeds N (default 50), --cap N (default 20000), --only <model>.
+ * Options: --seeds N (default 50), --cap N (default 20000), --worker-runs N (default 10000), --only <model>, --live.
  */
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
@@ -11,6 +11,7 @@ import { liveRate, livePeakRss, startStagingProcess } from './live.js';
 import { engineOverhead } from './overhead.js';
 import { modelThroughput } from './throughput.js';
 import { workerSpeedup } from './workers.js';
+import { threadScaling } from './machine.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,6 +22,7 @@ const only = (() => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
 const seeds = arg('seeds', 50);
+const workerRuns = arg('worker-runs', 10000);
 const cap = arg('cap', 20000);
 const show = (n: number) => (Number.isFinite(n) ? String(n) : `>${cap}`);
 
@@ -70,12 +72,18 @@ for (const name of names) {
   console.log([name, Math.round(o.bookfuzzPerSecond), Math.round(o.plainPerSecond), `${Math.round(o.ratio * 100)}%`].join(' | '));
 }
 
-console.log('\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, 3000 runs per oracle, each run in a fresh process, medians of 3 rounds');
+console.log(`\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, ${workerRuns} runs per oracle, each run in a fresh process, medians of 3 rounds`);
 console.log(['model', '1 worker s', '2 workers s', 'speed-up', 'rounds', 'same findings'].join(' | '));
 for (const name of names) {
-  const w = await workerSpeedup(name, 3000);
+  const w = await workerSpeedup(name, workerRuns);
   console.log([name, w.oneSeconds.toFixed(2), w.twoSeconds.toFixed(2), `${w.speedup.toFixed(2)}×`, w.range.map((r) => `${r.toFixed(2)}×`).join('–'), w.sameFindings].join(' | '));
 }
+
+const scaling = await threadScaling();
+console.log(
+  `machine: two threads against one doing the same work each: ${scaling.compute.toFixed(2)}× for a loop that only computes, ` +
+    `${scaling.allocate.toFixed(2)}× for one that allocates and keeps objects (the ceiling the workers figure is up against)`,
+);
 
 if (process.argv.includes('--live')) {
   const { url, child } = await startStagingProcess('fixed');

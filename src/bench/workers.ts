@@ -23,8 +23,8 @@ const script = new URL('./workers-run.ts', import.meta.url).pathname;
 /**
  * `--workers 2` against `--workers 1`: the vulnerable variant, every oracle, `rounds` rounds
  * of one run each way taken in turn (so a slow spell of the machine hits both), medians
- * compared. Each run is timed in a fresh process (`workers-run.ts`), from the start of the
- * search to its end, so neither starts with code the JIT has already warmed up.
+ * compared. Each run is timed in a fresh process started as the CLI starts (`workers-run.ts`),
+ * from the start of the search to its end, so neither starts with code the JIT has warmed up.
  */
 export async function workerSpeedup(model: string, runs: number, rounds = 3): Promise<WorkerFigures> {
   const time = async (workers: number): Promise<{ seconds: number; ids: string }> => {
