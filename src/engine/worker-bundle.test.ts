@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,15 @@ describe('the worker bundle', () => {
     const second = await workerBundle(file);
     expect(second?.href).not.toBe(first?.href);
     expect(second && readFileSync(second, 'utf8')).toContain('= 2;');
-    // The bundle it replaces is removed.
+    // The bundle it replaces stays for a while (a run may be starting workers from it) ...
+    expect(first && existsSync(first)).toBe(true);
+
+    // ... and is removed once unused for a day, when another bundle is made.
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    if (first) utimesSync(first, dayAgo, dayAgo);
+    userModel('changing', 3);
+    const third = await workerBundle(file);
+    expect(third && existsSync(third)).toBe(true);
     expect(first && existsSync(first)).toBe(false);
   });
 

@@ -5,7 +5,7 @@
  * spec, the spec loader), so the worker needs no TypeScript loader at all.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -56,11 +56,22 @@ function currentBundle(manifestFile: string): string | undefined {
   }
 }
 
-function previousBundle(manifestFile: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(manifestFile, 'utf8')) as BundleManifest).bundle;
-  } catch {
-    return undefined;
+/** Bundles not written or used for this long are removed when a new one is made. */
+const staleAfterMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Remove old bundles. Not the one a new bundle replaces at once: a run that started a moment
+ * ago may still be starting workers from it.
+ */
+function removeStaleBundles(dir: string, now: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^chunk-worker-[0-9a-f]+\.mjs$/.test(name)) continue;
+    const file = join(dir, name);
+    try {
+      if (now - statSync(file).mtimeMs > staleAfterMs) rmSync(file, { force: true });
+    } catch {
+      // removed by another run meanwhile
+    }
   }
 }
 
@@ -76,7 +87,8 @@ function writeWhole(file: string, contents: string | Uint8Array): void {
  * its URL, or `undefined` when it cannot be bundled (esbuild missing, or a model that imports
  * something a bundle cannot hold): the caller then starts workers through tsx, which is slower
  * to start but runs the same code. A bundle is made again only when one of its input files
- * changed, so a run whose sources are as before starts its workers without esbuild.
+ * changed, so a run whose sources are as before starts its workers without esbuild; bundles
+ * unused for a day are removed when a new one is made.
  */
 export async function workerBundle(modelSource: string): Promise<URL | undefined> {
   try {
@@ -85,7 +97,12 @@ export async function workerBundle(modelSource: string): Promise<URL | undefined
     const key = createHash('sha256').update(`${version}\u0000${process.version}\u0000${entry}`).digest('hex').slice(0, 16);
     const manifestFile = join(cacheDir(), `chunk-worker-${key}.json`);
     const cached = currentBundle(manifestFile);
-    if (cached) return pathToFileURL(cached);
+    if (cached) {
+      // Marks it as in use, so that it is not taken for stale.
+      const now = new Date();
+      utimesSync(cached, now, now);
+      return pathToFileURL(cached);
+    }
 
     const result = await build({
       stdin: { contents: entry, resolveDir: here, loader: 'ts', sourcefile: entryName },
@@ -105,7 +122,8 @@ export async function workerBundle(modelSource: string): Promise<URL | undefined
     if (!code) return undefined;
     mkdirSync(cacheDir(), { recursive: true });
     const bundle = join(cacheDir(), `chunk-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(bundle)) writeWhole(bundle, code);
+    if (existsSync(bundle)) utimesSync(bundle, new Date(), new Date());
+    else writeWhole(bundle, code);
     const inputs = Object.keys(result.metafile.inputs)
       .filter((path) => !path.endsWith(entryName))
       .map((path) => {
@@ -113,10 +131,8 @@ export async function workerBundle(modelSource: string): Promise<URL | undefined
         const stat = statSync(absolute);
         return { path: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
       });
-    const previous = previousBundle(manifestFile);
     writeWhole(manifestFile, JSON.stringify({ bundle, inputs } satisfies BundleManifest));
-    // The bundle this one replaces (its sources changed) is of no more use.
-    if (previous !== undefined && previous !== bundle) rmSync(previous, { force: true });
+    removeStaleBundles(cacheDir(), Date.now());
     return pathToFileURL(bundle);
   } catch {
     return undefined;
