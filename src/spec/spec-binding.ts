@@ -5,6 +5,7 @@ import type { AuditEntry, Step, StepResult } from '../model/model.js';
 import { observeResponses } from '../observe/observe-responses.js';
 import type { HttpBinding } from '../targets/http/binding.js';
 import { seedingActor } from '../targets/http/seed-world.js';
+import { siteMemory } from '../targets/http/site-memory.js';
 import type { ActorClient, HttpRequest, HttpResponse, LiveSite } from '../targets/http/types.js';
 import { extractValue, jsonPointer } from './extract-value.js';
 import { actorView, selfOf, stepScope, type SpecContext } from './spec-context.js';
@@ -34,16 +35,8 @@ const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient']);
  */
 export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   const { spec, source } = context;
-  const sides = new WeakMap<LiveSite, SideState>();
   const stats = new Map<string, { hits: number; misses: number }>();
-  const sideOf = (site: LiveSite): SideState => {
-    let state = sides.get(site);
-    if (!state) {
-      state = { extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), stopped: false };
-      sides.set(site, state);
-    }
-    return state;
-  };
+  const sideOf = siteMemory<SideState>(() => ({ extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), stopped: false }));
   const extractsOf = (state: SideState, actor: string): JsonObject => {
     let values = state.extracts.get(actor);
     if (!values) {
