@@ -28,6 +28,12 @@ export interface Finding {
   secret: { name: string; variation: Json };
   steps: FindingStep[];
   observations: { a: JsonObject[]; b: JsonObject[] };
+  /**
+   * What the oracle measured or matched, as it reported it: for a timing leak the median
+   * difference, its 95% interval, t, degrees of freedom and samples per class; for a leaked
+   * canary its owner and field. Absent when the oracle gives nothing beyond the message.
+   */
+  evidence?: JsonObject;
   /** Where the property broke: step (1-based) and field, with the value on each side. */
   firstDifference: { step: number; field: string; a?: Json; b?: Json };
   /** The twin worlds (already shrunk) and the paths where they differ. */
@@ -114,6 +120,7 @@ export function buildFinding(source: FindingSource): Finding {
     counterexample: kase,
   };
   if (violation.flaws && violation.flaws.length > 0) finding.flaw = violation.flaws.join(',');
+  if (violation.details && Object.keys(violation.details).length > 0) finding.evidence = violation.details;
   if (source.modelFile !== undefined) finding.modelFile = source.modelFile;
   if (source.key !== undefined) finding.key = source.key;
   if (source.chunk !== undefined) finding.chunk = source.chunk;

@@ -89,6 +89,8 @@ function findingArticle(finding: Finding, oracles: readonly Oracle[]): string {
     ['path', finding.path],
     ['finding id', finding.id],
   );
+  // What the oracle measured (a timing test's effect and interval, a canary's owner), one line per item.
+  for (const [name, value] of Object.entries(finding.evidence ?? {})) facts.push([name, typeof value === 'string' ? value : showJson(value)]);
   const parts = [
     `<article id="finding-${e(finding.id)}">`,
     `<h3><span class="sev sev-${e(finding.severity)}">${e(finding.severity)}</span> ${e(finding.oracle)} <small>${e(

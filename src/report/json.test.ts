@@ -100,6 +100,7 @@ const findingFields: Presence<Finding> = {
   oracle: 'required',
   severity: 'required',
   flaw: 'optional',
+  evidence: 'optional',
   message: 'required',
   secret: 'required',
   steps: 'required',

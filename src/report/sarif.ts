@@ -86,6 +86,7 @@ function result(finding: Finding, document: RunDocument, ruleIndex: number, cwd:
       seed: finding.seed,
       path: finding.path,
       firstDifference: { step: finding.firstDifference.step, field: finding.firstDifference.field },
+      ...(finding.evidence !== undefined ? { evidence: finding.evidence } : {}),
       replay: findingReplay(finding),
       'security-severity': securitySeverity[finding.severity],
     },
