@@ -23,12 +23,17 @@ export interface TimingFlaw {
   actor: string;
 }
 
-/** The evidence a live timing finding states: effect (ms) with its 95% CI, t, samples per class. */
+/** The evidence a live timing finding carries as fields, checked against what its message says. */
 function evidenceOf(finding: Finding) {
+  const fields = finding.evidence ?? {};
+  const [low, high] = (fields['ci95Ms'] ?? []) as [number, number];
+  const samples = fields['samplesPerClass'] as { a: number; b: number };
+  const evidence = { effect: Number(fields['medianDifferenceMs']), low, high, t: Number(fields['t']), samples };
   const match = /median differs by (-?[\d.]+) ms \(95% CI (-?[\d.]+)–(-?[\d.]+) ms, t = (-?[\d.]+), (\d+)\+(\d+) samples\)/.exec(finding.message);
   if (!match) throw new Error(`no timing evidence in "${finding.message}"`);
-  const [effect, low, high, t, a, b] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  return { effect, low, high, t, samples: { a, b } };
+  expect(Number(match[1])).toBeCloseTo(evidence.effect, 1);
+  expect(Number(match[5])).toBe(samples.a);
+  return evidence;
 }
 
 /** The end-to-end tests of one planted timing flaw (one test file per flaw, so CI runs them side by side). */
