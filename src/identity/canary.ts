@@ -43,7 +43,8 @@ export function identityCanaries(identity: Identity, owner: string): Canary[] {
  * - emails with indexOf on an ASCII-case-folded copy of the text;
  * - names and other text need a pattern (Unicode case, apostrophe and space variants), so a cheap
  *   test runs first (their longest ASCII letter-or-digit run must be in the folded text), patterns
- *   are compiled only for texts that pass, and compiled patterns are kept in a bounded cache.
+ *   are compiled only for texts that pass; each value's matcher (with its fragment and
+ *   compiled pattern) is kept in a bounded cache.
  * None of this is visible to callers: results depend only on the arguments.
  */
 
@@ -70,6 +71,9 @@ interface DigitView {
   readonly digits: string;
   readonly positions: readonly number[];
 }
+
+/** How to look for one canary value in a text: worked out once per field and value, then kept. */
+type Matcher = (view: TextView) => number[];
 
 function viewOf(text: string): TextView {
   let folded: string | undefined;
@@ -212,68 +216,50 @@ function textPattern(value: string): string {
   return `(?:${alternatives.join('|')})`;
 }
 
-/** Compiled name patterns by value, emptied when it grows past a bound. */
-const patternCache = new Map<string, RegExp>();
-const PATTERN_CACHE_LIMIT = 10_000;
-
-function namePattern(value: string): RegExp {
-  let pattern = patternCache.get(value);
-  if (pattern === undefined) {
-    if (patternCache.size >= PATTERN_CACHE_LIMIT) patternCache.clear();
-    pattern = new RegExp(textPattern(value), 'giu');
-    patternCache.set(value, pattern);
-  }
-  return pattern;
-}
-
-/** Required fragments by value, emptied with the pattern cache's bound. */
-const fragmentCache = new Map<string, string>();
-
 /** The longest run of ASCII letters and digits in a value, folded: every match contains it. */
 function requiredFragment(value: string): string {
-  let fragment = fragmentCache.get(value);
-  if (fragment === undefined) {
-    if (fragmentCache.size >= PATTERN_CACHE_LIMIT) fragmentCache.clear();
-    const runs = foldAscii(value.normalize('NFC')).match(/[a-z0-9]+/g) ?? [];
-    fragment = runs.reduce((longest, run) => (run.length > longest.length ? run : longest), '');
-    fragmentCache.set(value, fragment);
-  }
-  return fragment;
+  const runs = foldAscii(value.normalize('NFC')).match(/[a-z0-9]+/g) ?? [];
+  return runs.reduce((longest, run) => (run.length > longest.length ? run : longest), '');
 }
 
-/** A name or other text, case-insensitively, on Unicode word boundaries. */
-function findWord(view: TextView, value: string): number[] {
+/**
+ * A name or other text, case-insensitively, on Unicode word boundaries. The pattern is
+ * compiled on the first text that contains the required fragment, then kept with the matcher.
+ */
+function wordMatcher(value: string): Matcher {
   const fragment = requiredFragment(value);
-  if (fragment !== '' && !view.folded().includes(fragment)) return [];
-  const { text } = view;
-  const pattern = namePattern(value);
-  const hits: number[] = [];
-  pattern.lastIndex = 0; // patterns are shared through the cache; a scan always runs to the end
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const start = match.index;
-    const end = start + match[0].length;
-    if (!WORD_CHAR.test(codePointBefore(text, start)) && !WORD_CHAR.test(codePointFrom(text, end))) {
-      hits.push(start);
-      pattern.lastIndex = Math.max(end, start + 1);
-    } else {
-      pattern.lastIndex = start + 1; // a shorter, properly bounded match may start inside this one
+  let pattern: RegExp | undefined;
+  return (view) => {
+    if (fragment !== '' && !view.folded().includes(fragment)) return [];
+    const { text } = view;
+    pattern ??= new RegExp(textPattern(value), 'giu');
+    const hits: number[] = [];
+    pattern.lastIndex = 0; // the pattern is kept between calls; a scan always runs to the end
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (!WORD_CHAR.test(codePointBefore(text, start)) && !WORD_CHAR.test(codePointFrom(text, end))) {
+        hits.push(start);
+        pattern.lastIndex = Math.max(end, start + 1);
+      } else {
+        pattern.lastIndex = start + 1; // a shorter, properly bounded match may start inside this one
+      }
     }
-  }
-  return hits;
+    return hits;
+  };
 }
 
-/** How to look for one canary value: worked out once per field and value, then kept. */
-type Matcher = (view: TextView) => number[];
-/** Matchers by field, then by value (two lookups rather than a joined key built on every call). */
+/** Matchers by field, then by value (two lookups rather than a joined key built on every call), emptied past a bound. */
 const matcherCache = new Map<string, Map<string, Matcher>>();
 let cachedMatchers = 0;
+const MATCHER_CACHE_LIMIT = 10_000;
 
 function matcherOf(canary: Canary): Matcher {
   let byValue = matcherCache.get(canary.field);
   if (byValue === undefined) matcherCache.set(canary.field, (byValue = new Map()));
   let matcher = byValue.get(canary.value);
   if (matcher === undefined) {
-    if (cachedMatchers >= PATTERN_CACHE_LIMIT) {
+    if (cachedMatchers >= MATCHER_CACHE_LIMIT) {
       matcherCache.clear();
       cachedMatchers = 0;
       matcherCache.set(canary.field, (byValue = new Map()));
@@ -296,7 +282,7 @@ function makeMatcher(canary: Canary): Matcher {
   }
   if (value.includes('@')) return (view) => findEmail(view, value);
   if (/^[0-9]+$/.test(value)) return (view) => findPlainDigits(view, value);
-  return (view) => findWord(view, value);
+  return wordMatcher(value);
 }
 
 /**
