@@ -1,9 +1,9 @@
 import type { Json } from '../model/json.js';
 
 /** Every string (and number) inside a JSON value with its path, for scanning observations. */
-export function stringLeaves(value: Json, path = ''): { path: string; text: string }[] {
+export function stringLeaves(value: Json): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
-  forEachStringLeaf(value, (text, pathOf) => out.push({ path: prefixed(path, pathOf()), text }));
+  forEachStringLeaf(value, (text, pathOf) => out.push({ path: pathOf(), text }));
   return out;
 }
 
@@ -40,8 +40,3 @@ function pathText(segments: readonly (string | number)[]): string {
   return path || '(root)';
 }
 
-function prefixed(prefix: string, path: string): string {
-  if (prefix === '') return path;
-  if (path === '(root)') return prefix;
-  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
-}

@@ -28,15 +28,16 @@ export const noCanaryLeak: Oracle = {
         forEachStringLeaf(result.observation, (text, pathOf) => {
           for (const hit of findCanaries(text, canaries)) {
             if (maySee.call(run.model.policy, { world: before, step, canary: hit.canary })) continue;
+            const field = pathOf();
             const violation: Violation = {
               oracle: 'no-canary-leak',
               key: `${step.action}:${hit.canary.field}`,
               message:
                 `${step.actor} saw ${hit.canary.field} "${hit.canary.value}" of ${hit.canary.owner} ` +
-                `in field "${pathOf()}" after "${step.action}"`,
+                `in field "${field}" after "${step.action}"`,
               side,
               step: index,
-              field: pathOf(),
+              field,
               details: { value: hit.canary.value, owner: hit.canary.owner, canaryField: hit.canary.field },
             };
             if (result.flaws && result.flaws.length > 0) violation.flaws = [...result.flaws].sort();
