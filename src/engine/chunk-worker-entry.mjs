@@ -2,4 +2,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./chunk-worker-tsx.ts');
+await import('./chunk-worker-by-path.ts');

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import { twinCaseArbitrary } from '../world/twin-case.js';
-import type { ChunkTask } from './chunks.js';
+import type { ChunkResult, ChunkTask } from './chunks.js';
 import { searchChunk, simulatorRunner, type ChunkContext } from './check.js';
 
 export interface ChunkWorkerData {
@@ -23,7 +23,7 @@ export interface ChunkWorkerData {
 }
 
 /** What a worker says to the main thread. */
-export type ChunkWorkerMessage = { ready: true } | { result: import('./chunks.js').ChunkResult } | { error: string };
+export type ChunkWorkerMessage = { ready: true } | { result: ChunkResult } | { error: string };
 
 export async function startChunkWorker(getModel: (data: ChunkWorkerData) => Promise<Model>): Promise<void> {
   const port = parentPort;

@@ -15,13 +15,8 @@ const source = (file: string) => JSON.stringify(join(here, file));
 
 /** The entry module for a model given by its source file (a `.ts`/`.js` module or a flow spec). */
 export function workerEntrySource(modelSource: string): string {
-  if (/\.(ya?ml|json)$/i.test(modelSource)) {
-    return [
-      `import { loadModel } from ${source('../model/load-model.ts')};`,
-      `import { startChunkWorker } from ${source('./chunk-worker.ts')};`,
-      `await startChunkWorker((data) => loadModel(data.model, data.cwd));`,
-    ].join('\n');
-  }
+  // A flow spec is read when the worker starts (the spec loader is bundled), as under tsx.
+  if (/\.(ya?ml|json)$/i.test(modelSource)) return `import ${source('./chunk-worker-by-path.ts')};`;
   return [
     `import * as modelModule from ${JSON.stringify(modelSource)};`,
     `import { modelFromModule } from ${source('../model/load-model.ts')};`,
@@ -75,6 +70,12 @@ function removeStaleBundles(dir: string, now: number): void {
   }
 }
 
+/** Touch a bundle, so that it is not taken for stale. */
+function markUsed(file: string): void {
+  const now = new Date();
+  utimesSync(file, now, now);
+}
+
 /** Write whole under another name first, so a run starting beside this one never reads half a file. */
 function writeWhole(file: string, contents: string | Uint8Array): void {
   const partial = `${file}.${process.pid}.partial`;
@@ -98,9 +99,7 @@ export async function workerBundle(modelSource: string): Promise<URL | undefined
     const manifestFile = join(cacheDir(), `chunk-worker-${key}.json`);
     const cached = currentBundle(manifestFile);
     if (cached) {
-      // Marks it as in use, so that it is not taken for stale.
-      const now = new Date();
-      utimesSync(cached, now, now);
+      markUsed(cached);
       return pathToFileURL(cached);
     }
 
@@ -122,7 +121,7 @@ export async function workerBundle(modelSource: string): Promise<URL | undefined
     if (!code) return undefined;
     mkdirSync(cacheDir(), { recursive: true });
     const bundle = join(cacheDir(), `chunk-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (existsSync(bundle)) utimesSync(bundle, new Date(), new Date());
+    if (existsSync(bundle)) markUsed(bundle);
     else writeWhole(bundle, code);
     const inputs = Object.keys(result.metafile.inputs)
       .filter((path) => !path.endsWith(entryName))

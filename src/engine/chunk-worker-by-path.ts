@@ -1,4 +1,4 @@
-// The chunk worker as loaded through tsx: the model is loaded by its source path.
+// The chunk worker that loads the model by its source path: through tsx (chunk-worker-entry.mjs), or bundled for a flow spec.
 import { loadModel } from '../model/load-model.js';
 import { startChunkWorker } from './chunk-worker.js';
 
