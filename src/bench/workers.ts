@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { median } from '../oracles/welch.js';
 
 export interface WorkerFigures {
   /** Median wall time over the rounds, in seconds. */
@@ -11,12 +12,6 @@ export interface WorkerFigures {
   range: [number, number];
   sameFindings: boolean;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 const script = new URL('./workers-run.ts', import.meta.url).pathname;
 
