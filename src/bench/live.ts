@@ -16,14 +16,14 @@ import { createLiveSite } from '../targets/http/create-live-site.js';
 import { createRequestBudget } from '../targets/http/interceptors/budget.js';
 import { liveRunner } from '../targets/http/live-runner.js';
 import { forwardingHandler } from '../targets/http/interceptors/forwarding-handler.js';
+import { bin, cliNodeFlags } from './cli-node-flags.js';
 import { correlate, translate } from './correlate.js';
 
-const bin = new URL('../../bin/bookfuzz.js', import.meta.url).pathname;
 const token = 'bench-token';
 
 /** Start `bookfuzz staging` in a child process and wait for its one line. */
 export async function startStagingProcess(variant: 'fixed' | 'vulnerable'): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bin, 'staging', '--variant', variant, '--seed-token', token, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...cliNodeFlags(), bin, 'staging', '--variant', variant, '--seed-token', token, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -167,7 +167,7 @@ export async function livePeakRss(modelName: string, url: string, requests: numb
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=4', bin, 'fuzz', modelName, '--target', url, '--seed-token', token, '--budget', String(requests), '--runs', '1000000', '--seed', '1', '--json', '--corpus', '/tmp/bookfuzz-bench-corpus'],
+    [...cliNodeFlags(), bin, 'fuzz', modelName, '--target', url, '--seed-token', token, '--budget', String(requests), '--runs', '1000000', '--seed', '1', '--json', '--corpus', '/tmp/bookfuzz-bench-corpus'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   let peak = 0;

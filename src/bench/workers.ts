@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { median } from '../oracles/welch.js';
+import { cliNodeFlags } from './cli-node-flags.js';
 
 export interface WorkerFigures {
   /** Median wall time over the rounds, in seconds. */
@@ -23,7 +24,7 @@ const script = new URL('./workers-run.ts', import.meta.url).pathname;
  */
 export async function workerSpeedup(model: string, runs: number, rounds = 3): Promise<WorkerFigures> {
   const time = async (workers: number): Promise<{ seconds: number; ids: string }> => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', script, model, String(runs), String(workers)]);
+    const { stdout } = await promisify(execFile)(process.execPath, [...cliNodeFlags(), '--import', 'tsx', script, model, String(runs), String(workers)]);
     return JSON.parse(stdout) as { seconds: number; ids: string };
   };
   const one: number[] = [];

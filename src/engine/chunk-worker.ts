@@ -49,16 +49,18 @@ export async function startChunkWorker(getModel: (data: ChunkWorkerData) => Prom
     maxFindings: data.maxFindings,
     signal: undefined,
   };
+  // One chunk at a time, in the order they came: the main thread sends the next one ahead.
+  let queue = Promise.resolve();
   port.on('message', (task: ChunkTask) => {
-    const oracle = oracles.find((o) => o.id === task.oracle);
-    if (!oracle) {
-      post({ error: `unknown oracle ${task.oracle}` });
-      return;
-    }
-    searchChunk(context, oracle, task).then(
-      (result) => post({ result }),
-      (error: unknown) => post({ error: error instanceof Error ? error.message : String(error) }),
-    );
+    queue = queue.then(async () => {
+      const oracle = oracles.find((o) => o.id === task.oracle);
+      if (!oracle) return post({ error: `unknown oracle ${task.oracle}` });
+      try {
+        post({ result: await searchChunk(context, oracle, task) });
+      } catch (error) {
+        post({ error: error instanceof Error ? error.message : String(error) });
+      }
+    });
   });
   post({ ready: true });
 }
