@@ -11,6 +11,14 @@ export interface WorkerFigures {
   speedup: number;
   /** Lowest and highest ratio of one round's two runs: how noisy the machine was. */
   range: [number, number];
+  /**
+   * Cores kept busy on average (CPU seconds of the whole process over wall seconds, medians).
+   * A one-lane run already keeps more than one core busy: V8 compiles and collects garbage on
+   * threads of its own, on the core the lane leaves free. Two lanes must share both cores with
+   * that work, so `2 / oneCores` is about the best speed-up to hope for.
+   */
+  oneCores: number;
+  twoCores: number;
   sameFindings: boolean;
 }
 
@@ -23,18 +31,23 @@ const script = new URL('./workers-run.ts', import.meta.url).pathname;
  * from the start of the search to its end, so neither starts with code the JIT has warmed up.
  */
 export async function workerSpeedup(model: string, runs: number, rounds = 3): Promise<WorkerFigures> {
-  const time = async (workers: number): Promise<{ seconds: number; ids: string }> => {
+  type Timed = { seconds: number; cpuSeconds: number; ids: string };
+  const time = async (workers: number): Promise<Timed> => {
     const { stdout } = await promisify(execFile)(process.execPath, [...cliNodeFlags(), '--import', 'tsx', script, model, String(runs), String(workers)]);
-    return JSON.parse(stdout) as { seconds: number; ids: string };
+    return JSON.parse(stdout) as Timed;
   };
   const one: number[] = [];
   const two: number[] = [];
+  const oneCores: number[] = [];
+  const twoCores: number[] = [];
   let sameFindings = true;
   for (let round = 0; round < rounds; round++) {
     const a = await time(1);
     const b = await time(2);
     one.push(a.seconds);
     two.push(b.seconds);
+    oneCores.push(a.cpuSeconds / a.seconds);
+    twoCores.push(b.cpuSeconds / b.seconds);
     sameFindings &&= a.ids === b.ids;
   }
   const ratios = one.map((seconds, i) => seconds / (two[i] ?? seconds));
@@ -43,6 +56,8 @@ export async function workerSpeedup(model: string, runs: number, rounds = 3): Pr
     twoSeconds: median(two),
     speedup: median(one) / median(two),
     range: [Math.min(...ratios), Math.max(...ratios)],
+    oneCores: median(oneCores),
+    twoCores: median(twoCores),
     sameFindings,
   };
 }
