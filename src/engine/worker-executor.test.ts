@@ -1,0 +1,58 @@
+/** `--workers N` in model mode: this thread is one lane, worker threads are the others. */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../model/load-model.js';
+import { oracles } from '../oracles/index.js';
+import { checkModel } from './check.js';
+import type { ChunkExecutor } from './chunks.js';
+import type { ChunkWorkerData } from './chunk-worker.js';
+import { workerExecutor } from './worker-executor.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../..');
+const modelFile = join(repo, 'models/nhs-covid-booking/index.ts');
+const data: ChunkWorkerData = { model: modelFile, cwd: repo, variant: 'vulnerable', flaws: [], seed: 2, runs: 3000, confirmations: 0, maxFindings: 8 };
+
+describe('workerExecutor', () => {
+  it('shares the chunks between this thread and a worker thread, with the findings of a one-lane run', async () => {
+    const model = await loadModel(modelFile);
+    const options = { variant: 'vulnerable', seed: 2, runs: 3000, oracles: ['indistinguishable'] } as const;
+    const alone = await checkModel(model, oracles, options);
+    let here = 0;
+    let all = 0;
+    const executor: ChunkExecutor = (tasks, local, onResult) => {
+      all = tasks.length;
+      return workerExecutor(2, { ...data, flaws: alone.flaws })(tasks, (task, lane) => {
+        here++;
+        return local(task, lane);
+      }, onResult);
+    };
+    const shared = await checkModel(model, oracles, { ...options, executor });
+    expect(all).toBe(30);
+    expect(here).toBeGreaterThan(0);
+    expect(here).toBeLessThan(all);
+    expect(shared.findings.map((f) => f.id)).toEqual(alone.findings.map((f) => f.id));
+    expect(shared.stats.cases).toBe(alone.stats.cases);
+  });
+
+  it('stops the other lanes when this thread fails, and reports the failure', async () => {
+    const model = await loadModel(modelFile);
+    let results = 0;
+    let calls = 0;
+    const executor: ChunkExecutor = (tasks, local, onResult) =>
+      workerExecutor(2, data)(tasks, (task, lane) => {
+        // Fail once the worker has had time to start and take chunks.
+        if (++calls === 12) throw new Error('the simulator broke on chunk 12');
+        return local(task, lane);
+      }, (result) => {
+        results++;
+        onResult(result);
+      });
+    await expect(checkModel(model, oracles, { variant: 'vulnerable', seed: 2, runs: 3000, oracles: ['indistinguishable'], executor })).rejects.toThrow(
+      'the simulator broke on chunk 12',
+    );
+    const atFailure = results;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(results).toBe(atFailure);
+  });
+});
