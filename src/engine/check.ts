@@ -127,11 +127,19 @@ export async function checkModel(
   // and findings are merged in chunk order, the first of each dedup key kept.
   const tasks = planChunks(selected.map((o) => o.id), runs).filter((task) => inShard(task, options.shard));
   const emitted = new Set<string>();
+  // Chunks searched in this thread report each case as it runs (`onCase`); a worker thread's
+  // chunk is counted when its result arrives.
+  const searchedHere = new Set<number>();
   const results = await chooseExecutor(options, runner, context)(tasks, (task, lane) => {
     const oracle = selected.find((o) => o.id === task.oracle);
     if (!oracle) throw new Error(`unknown oracle ${task.oracle}`);
+    searchedHere.add(task.index);
     return searchChunk({ ...context, runner: runners[lane] ?? runner }, oracle, task);
   }, (result) => {
+    if (!searchedHere.has(result.task.index)) {
+      progress.cases += result.cases;
+      emit({ type: 'case-finished', oracle: result.task.oracle, cases: progress.cases });
+    }
     for (const finding of result.findings) {
       const key = findingKey(finding);
       if (emitted.has(key)) continue;

@@ -14,7 +14,7 @@ const modelFile = join(repo, 'models/nhs-covid-booking/index.ts');
 const data: ChunkWorkerData = { model: modelFile, cwd: repo, variant: 'vulnerable', flaws: [], seed: 2, runs: 3000, confirmations: 0, maxFindings: 8 };
 
 describe('workerExecutor', () => {
-  it('shares the chunks between this thread and a worker thread, with the findings of a one-lane run', async () => {
+  it('shares the chunks between this thread and a worker thread, with the findings and progress of a one-lane run', async () => {
     const model = await loadModel(modelFile);
     const options = { variant: 'vulnerable', seed: 2, runs: 3000, oracles: ['indistinguishable'] } as const;
     const alone = await checkModel(model, oracles, options);
@@ -27,12 +27,22 @@ describe('workerExecutor', () => {
         return local(task, lane);
       }, onResult);
     };
-    const shared = await checkModel(model, oracles, { ...options, executor });
+    const progress: number[] = [];
+    const shared = await checkModel(model, oracles, {
+      ...options,
+      executor,
+      onEvent: (event) => {
+        if (event.type === 'case-finished') progress.push(event.cases);
+      },
+    });
     expect(all).toBe(30);
     expect(here).toBeGreaterThan(0);
     expect(here).toBeLessThan(all);
     expect(shared.findings.map((f) => f.id)).toEqual(alone.findings.map((f) => f.id));
     expect(shared.stats.cases).toBe(alone.stats.cases);
+    // The progress bar counts the worker's cases too, and ends within one report of the total.
+    expect(Math.max(...progress)).toBeLessThanOrEqual(shared.stats.cases);
+    expect(Math.max(...progress)).toBeGreaterThan(shared.stats.cases - 50);
   });
 
   it('stops the other lanes when this thread fails, and reports the failure', async () => {
