@@ -1,10 +1,10 @@
 /**
  * What two threads can get on this machine, as a yardstick for the workers figure: the same
  * work on one worker thread and on two at once, for a loop that only computes and for one that
- * allocates and keeps objects the way a search does (generated worlds, copies, observations).
- * Where the threads contend for something shared (memory bandwidth, the process's page tables),
- * the second kind scales well below 2×. The workers table's "cores busy" column says how
- * much of that the search itself meets.
+ * allocates and keeps many objects. Where the threads contend for something shared (memory
+ * bandwidth, the process's page tables), the second kind scales well below 2×. The search
+ * meets little of that (its lanes use about the CPU time one lane does alone); the workers
+ * table's "cores busy" column shows what limits it instead.
  */
 import { Worker } from 'node:worker_threads';
 

@@ -36,28 +36,22 @@ export async function workerSpeedup(model: string, runs: number, rounds = 3): Pr
     const { stdout } = await promisify(execFile)(process.execPath, [...cliNodeFlags(), '--import', 'tsx', script, model, String(runs), String(workers)]);
     return JSON.parse(stdout) as Timed;
   };
-  const one: number[] = [];
-  const two: number[] = [];
-  const oneCores: number[] = [];
-  const twoCores: number[] = [];
-  let sameFindings = true;
+  const one: Timed[] = [];
+  const two: Timed[] = [];
   for (let round = 0; round < rounds; round++) {
-    const a = await time(1);
-    const b = await time(2);
-    one.push(a.seconds);
-    two.push(b.seconds);
-    oneCores.push(a.cpuSeconds / a.seconds);
-    twoCores.push(b.cpuSeconds / b.seconds);
-    sameFindings &&= a.ids === b.ids;
+    one.push(await time(1));
+    two.push(await time(2));
   }
-  const ratios = one.map((seconds, i) => seconds / (two[i] ?? seconds));
+  const seconds = (timed: Timed[]) => median(timed.map((r) => r.seconds));
+  const cores = (timed: Timed[]) => median(timed.map((r) => r.cpuSeconds / r.seconds));
+  const ratios = one.map((a, i) => a.seconds / (two[i]?.seconds ?? a.seconds));
   return {
-    oneSeconds: median(one),
-    twoSeconds: median(two),
-    speedup: median(one) / median(two),
+    oneSeconds: seconds(one),
+    twoSeconds: seconds(two),
+    speedup: seconds(one) / seconds(two),
     range: [Math.min(...ratios), Math.max(...ratios)],
-    oneCores: median(oneCores),
-    twoCores: median(twoCores),
-    sameFindings,
+    oneCores: cores(one),
+    twoCores: cores(two),
+    sameFindings: one.every((a, i) => a.ids === two[i]?.ids),
   };
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BookfuzzError } from '../errors.js';
-import type { ChunkExecutor, ChunkResult, ChunkTask } from './chunks.js';
+import type { ChunkExecutor, ChunkResult } from './chunks.js';
 import type { ChunkWorkerData, ChunkWorkerMessage } from './chunk-worker.js';
 import { workerBundle } from './worker-bundle.js';
 
