@@ -73,7 +73,13 @@ interface DigitView {
 }
 
 /** How to look for one canary value in a text: worked out once per field and value, then kept. */
-type Matcher = (view: TextView) => number[];
+type Matcher = (view: TextView) => readonly number[];
+
+/** What a matcher returns when the text does not hold its value: shared, so a scan of a clean text allocates nothing. */
+const NONE: readonly number[] = Object.freeze([]);
+/** The digit view of a text without digits: no number can be found in it. */
+const NO_DIGITS: DigitView = Object.freeze({ digits: '', positions: Object.freeze([]) });
+const HAS_DIGIT = /[0-9]/;
 
 function viewOf(text: string): TextView {
   let folded: string | undefined;
@@ -93,6 +99,7 @@ function foldAscii(text: string): string {
 }
 
 function digitView(text: string): DigitView {
+  if (!HAS_DIGIT.test(text)) return NO_DIGITS;
   let digits = '';
   const positions: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -116,10 +123,11 @@ function digitView(text: string): DigitView {
   return { digits, positions };
 }
 
-function occurrences(haystack: string, needle: string): number[] {
+function occurrences(haystack: string, needle: string): readonly number[] {
+  const first = needle === '' ? -1 : haystack.indexOf(needle);
+  if (first < 0) return NONE;
   const found: number[] = [];
-  if (needle === '') return found;
-  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at);
+  for (let at = first; at >= 0; at = haystack.indexOf(needle, at + 1)) found.push(at);
   return found;
 }
 
@@ -141,10 +149,12 @@ function codePointFrom(text: string, i: number): string {
 }
 
 /** A run of digits written with any separators, not touching another digit. */
-function findNumber(view: TextView, digits: string): number[] {
+function findNumber(view: TextView, digits: string): readonly number[] {
   const { digits: stream, positions } = view.digits();
   const { text } = view;
-  return occurrences(stream, digits)
+  const found = occurrences(stream, digits);
+  if (found.length === 0) return NONE;
+  return found
     .map((k) => ({ start: positions[k] ?? -1, end: (positions[k + digits.length - 1] ?? -2) + 1 }))
     .filter(({ start, end }) => !DIGIT.test(text.charAt(start - 1)) && !DIGIT.test(text.charAt(end)))
     .map(({ start }) => start);
@@ -154,12 +164,14 @@ function findNumber(view: TextView, digits: string): number[] {
  * A UK number in national form (0…), or international (+44…, 0044…, +44 (0)…), with any
  * separators, not touching another digit.
  */
-function findPhone(view: TextView, national: string): number[] {
+function findPhone(view: TextView, national: string): readonly number[] {
   const { digits: stream, positions } = view.digits();
   const { text } = view;
   const rest = national.slice(1);
+  const found = occurrences(stream, rest);
+  if (found.length === 0) return NONE;
   const hits: number[] = [];
-  for (const k of occurrences(stream, rest)) {
+  for (const k of found) {
     const end = (positions[k + rest.length - 1] ?? -2) + 1;
     if (DIGIT.test(text.charAt(end))) continue;
     const startOf = (digitsBack: number): number => positions[k - digitsBack] ?? -1;
@@ -174,10 +186,13 @@ function findPhone(view: TextView, national: string): number[] {
   return hits;
 }
 
-function findEmail(view: TextView, email: string): number[] {
+function findEmail(view: TextView, email: string): readonly number[] {
+  if (!view.text.includes('@')) return NONE;
   const folded = view.folded();
   const { text } = view;
-  return occurrences(folded, foldAscii(email)).filter((start) => {
+  const found = occurrences(folded, foldAscii(email));
+  if (found.length === 0) return NONE;
+  return found.filter((start) => {
     const end = start + email.length;
     return (
       !EMAIL_LOCAL_CHAR.test(text.charAt(start - 1)) &&
@@ -187,9 +202,11 @@ function findEmail(view: TextView, email: string): number[] {
   });
 }
 
-function findPlainDigits(view: TextView, digits: string): number[] {
+function findPlainDigits(view: TextView, digits: string): readonly number[] {
   const { text } = view;
-  return occurrences(text, digits).filter(
+  const found = occurrences(text, digits);
+  if (found.length === 0) return NONE;
+  return found.filter(
     (start) => !DIGIT.test(text.charAt(start - 1)) && !DIGIT.test(text.charAt(start + digits.length)),
   );
 }
@@ -230,7 +247,7 @@ function wordMatcher(value: string): Matcher {
   const fragment = requiredFragment(value);
   let pattern: RegExp | undefined;
   return (view) => {
-    if (fragment !== '' && !view.folded().includes(fragment)) return [];
+    if (fragment !== '' && !view.folded().includes(fragment)) return NONE;
     const { text } = view;
     pattern ??= new RegExp(textPattern(value), 'giu');
     const hits: number[] = [];
@@ -245,7 +262,7 @@ function wordMatcher(value: string): Matcher {
         pattern.lastIndex = start + 1; // a shorter, properly bounded match may start inside this one
       }
     }
-    return hits;
+    return hits.length === 0 ? NONE : hits;
   };
 }
 
@@ -273,7 +290,7 @@ function matcherOf(canary: Canary): Matcher {
 
 function makeMatcher(canary: Canary): Matcher {
   const value = canary.value.trim();
-  if (value === '') return () => [];
+  if (value === '') return () => NONE;
   const compact = value.replace(/[\s().-]/g, '');
   if (canary.field === 'nhsNumber' && /^[0-9]{10}$/.test(compact)) return (view) => findNumber(view, compact);
   if (canary.field === 'phone' && /^(?:0|\+44)[0-9]{9,10}$/.test(compact)) {
@@ -305,8 +322,11 @@ function makeMatcher(canary: Canary): Matcher {
 export function findCanaries(text: string, canaries: readonly Canary[]): CanaryHit[] {
   const view = viewOf(text);
   const hits: { hit: CanaryHit; order: number }[] = [];
-  canaries.forEach((canary, order) => {
+  for (let order = 0; order < canaries.length; order++) {
+    const canary = canaries[order];
+    if (canary === undefined) continue;
     for (const index of matcherOf(canary)(view)) hits.push({ hit: { canary, index }, order });
-  });
+  }
+  if (hits.length === 0) return [];
   return hits.sort((a, b) => a.hit.index - b.hit.index || a.order - b.order).map(({ hit }) => hit);
 }

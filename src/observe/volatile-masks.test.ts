@@ -12,6 +12,8 @@ describe('maskVolatile', () => {
     ['Tuesday 1 December 2026, 9.30am', '‹date›, ‹time›'],
     ['on 1st Dec 2026 or December 3, 2026 at 2pm', 'on ‹date› or ‹date› at ‹time›'],
     ['id 3f2504e0-4f89-11d3-9a0c-0305e82c3301', 'id ‹uuid›'],
+    // No digit anywhere: the UUID still has to be found.
+    ['id abcdefab-cdef-abcd-efab-cdefabcdefab', 'id ‹uuid›'],
     ['csrf a81f3c09de4b7766aa01 and Yx-9_kq2ZpL0rT5mWvB8 end', 'csrf ‹token› and ‹token› end'],
   ])('masks %s', (input, expected) => {
     expect(maskVolatile(input)).toBe(expected);
