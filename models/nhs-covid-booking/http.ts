@@ -44,14 +44,10 @@ interface Memory {
   entered: Map<string, string>;
 }
 
-const memoryOf = siteMemory<Memory>(() => ({ csrf: new Map(), code: new Map(), entered: new Map() }));
+/** The page echoes its own request id, which changes on every load. */
+const ECHOED = ['x-request-id'];
 
-/** The response as observed: its own request id (echoed in the page) is volatile, so it is replaced. */
-function withoutVolatile(response: HttpResponse): HttpResponse {
-  const requestId = response.headers['x-request-id'];
-  if (requestId === undefined || requestId.length < 8) return response;
-  return { ...response, body: response.body.split(requestId).join('request-id') };
-}
+const memoryOf = siteMemory<Memory>(() => ({ csrf: new Map(), code: new Map(), entered: new Map() }));
 
 interface StateSnapshot {
   world: NhsWorld;
@@ -196,7 +192,7 @@ export const binding: HttpBinding<NhsWorld> = {
     // The session the browser presented: its cookie before the step, or the one a redirect hop carried.
     const carried = presented ?? (responses.some((r) => r.redirects.length > 0) ? client.cookie(COOKIE) : undefined);
     const result: StepResult = {
-      observation: observeResponses(responses.map(withoutVolatile), typed ? { typed } : {}),
+      observation: observeResponses(responses, { ...(typed ? { typed } : {}), echoedHeaders: ECHOED }),
       outcome,
     };
     if (typed) result.typed = typed;

@@ -55,14 +55,10 @@ interface Memory {
   alive: Map<string, number>;
 }
 
-const memoryOf = siteMemory<Memory>(() => ({ loginJar: new Map(), csrf: new Map(), alive: new Map() }));
+/** The page echoes its own request id, which changes on every load. */
+const ECHOED = ['x-request-id'];
 
-/** The response as observed: its own request id (echoed in the page) is volatile, so it is replaced. */
-function withoutVolatile(response: HttpResponse): HttpResponse {
-  const requestId = response.headers['x-request-id'];
-  if (requestId === undefined || requestId.length < 8) return response;
-  return { ...response, body: response.body.split(requestId).join('request-id') };
-}
+const memoryOf = siteMemory<Memory>(() => ({ loginJar: new Map(), csrf: new Map(), alive: new Map() }));
 
 interface StateSnapshot {
   world: ReferralWorld;
@@ -233,7 +229,7 @@ export const binding: HttpBinding<ReferralWorld> = {
     }
 
     const result: StepResult = {
-      observation: observeResponses(responses.map(withoutVolatile), typed ? { typed } : {}),
+      observation: observeResponses(responses, { ...(typed ? { typed } : {}), echoedHeaders: ECHOED }),
       outcome,
     };
     if (typed) result.typed = typed;

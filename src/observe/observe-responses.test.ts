@@ -31,6 +31,24 @@ function page(o: { nonce: string; csrf: string; time: string; heading: string; e
 }
 
 describe('observeResponses', () => {
+  it('masks a header value the page echoes (a request id), response by response, and keeps the body as it was', () => {
+    // All digits: the volatile masks alone would keep it, so only the echo rule can hide it.
+    const echoed = (id: string): HttpResponse =>
+      html(`<html><head><meta name="request-id" content="${id}"></head><body><p>Reference ${id} for support</p></body></html>`, {
+        headers: { 'content-type': 'text/html', 'X-Request-Id': id },
+      });
+    const first = echoed('104729348821');
+    const a = observeResponses([first], { echoedHeaders: ['x-request-id'] });
+    const b = observeResponses([echoed('550918273364')], { echoedHeaders: ['X-Request-Id'] });
+    expect(a).toEqual(b);
+    expect(JSON.stringify(a)).toContain('Reference ‹x-request-id› for support');
+    expect(first.body).toContain('104729348821');
+    // Without the option the two differ; a value under 8 characters is never treated as an echo.
+    expect(observeResponses([first])).not.toEqual(observeResponses([echoed('550918273364')]));
+    const short = observeResponses([echoed('1234567')], { echoedHeaders: ['x-request-id'] });
+    expect(JSON.stringify(short)).toContain('Reference 1234567 for support');
+  });
+
   it('two pages that differ only in a nonce, a CSRF value and a timestamp give equal observations', () => {
     const a = observeResponses([html(page({ nonce: 'r4nd0mN0nce123456', csrf: 'c5rfT0kenAAAA1111BBBB', time: '2026-11-25T10:00:01Z', heading: 'Book your vaccination' }))]);
     const b = observeResponses([html(page({ nonce: 'Zq81nonceValue9x7k', csrf: 'Xy7TokenCCCC2222dddd9', time: '2026-11-25T10:07:45.123Z', heading: 'Book your vaccination' }))]);

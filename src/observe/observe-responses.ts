@@ -11,7 +11,17 @@ import { maskVolatile } from './volatile-masks.js';
 export interface ObserveOptions {
   /** Values the actor typed in this step (`{ nhsNumber: '9990000018' }`): shown as `‹nhsNumber›`. */
   typed?: Record<string, string>;
+  /**
+   * Response headers whose value the site also writes into the page, such as a request id that
+   * changes on every load (`['x-request-id']`): wherever a response's own value of such a header
+   * (8 characters or more) appears in that response, it reads `‹x-request-id›`. The body itself
+   * is not rewritten, so the page parsed to find a form is the page observed (one parse).
+   */
+  echoedHeaders?: readonly string[];
 }
+
+/** Shortest header value treated as an echo: shorter ones could match ordinary text by chance. */
+const MIN_ECHO_LENGTH = 8;
 
 /**
  * The normalized observation of one step from the responses the actor received:
@@ -34,9 +44,33 @@ export interface ObserveOptions {
  */
 export function observeResponses(responses: readonly HttpResponse[], options: ObserveOptions = {}): Observation {
   const typed = options.typed;
-  const mask = (text: string): string => maskVolatile(maskTyped(text, typed));
   const path = (p: string): string => maskTyped(pathTemplate(p), typed);
-  return { responses: responses.map((response) => observeResponse(response, mask, path)) };
+  return {
+    responses: responses.map((response) => {
+      const echoes = echoesOf(response, options.echoedHeaders);
+      const mask = (text: string): string => maskVolatile(maskTyped(echoes.length === 0 ? text : unechoed(text, echoes), typed));
+      return observeResponse(response, mask, path);
+    }),
+  };
+}
+
+/** The response's values of the echoed headers, with the placeholder each becomes. */
+function echoesOf(response: HttpResponse, names: readonly string[] | undefined): [string, string][] {
+  if (names === undefined || names.length === 0) return [];
+  const headers = lowerCase(response.headers);
+  const echoes: [string, string][] = [];
+  for (const rawName of names) {
+    const name = rawName.toLowerCase();
+    const value = headers[name];
+    if (value !== undefined && value.length >= MIN_ECHO_LENGTH) echoes.push([value, `‹${name}›`]);
+  }
+  return echoes;
+}
+
+function unechoed(text: string, echoes: readonly [string, string][]): string {
+  let out = text;
+  for (const [value, placeholder] of echoes) if (out.includes(value)) out = out.split(value).join(placeholder);
+  return out;
 }
 
 function observeResponse(response: HttpResponse, mask: (text: string) => string, path: (p: string) => string): JsonObject {
