@@ -59,11 +59,17 @@ const HYPHEN = '(?:[\\-\\u2010\\u2011]|&#8209;)';
 const EMAIL_LOCAL_CHAR = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]$/;
 const DIGIT = /^[0-9]$/;
 
-/** One text, with the views the matchers need, each built at most once per call. */
-interface TextView {
-  readonly text: string;
-  folded(): string;
-  digits(): DigitView;
+/** One text, with the views the matchers need, each built at most once per call (a class: no closures per text). */
+class TextView {
+  #folded: string | undefined;
+  #digits: DigitView | undefined;
+  constructor(readonly text: string) {}
+  folded(): string {
+    return (this.#folded ??= foldAscii(this.text));
+  }
+  digits(): DigitView {
+    return (this.#digits ??= digitView(this.text));
+  }
 }
 
 /** The digits of a text in order (separators dropped, '|' where anything else broke them), with where each came from. */
@@ -81,15 +87,6 @@ const NONE: readonly number[] = Object.freeze([]);
 const NO_DIGITS: DigitView = Object.freeze({ digits: '', positions: Object.freeze([]) });
 const HAS_DIGIT = /[0-9]/;
 
-function viewOf(text: string): TextView {
-  let folded: string | undefined;
-  let digits: DigitView | undefined;
-  return {
-    text,
-    folded: () => (folded ??= foldAscii(text)),
-    digits: () => (digits ??= digitView(text)),
-  };
-}
 
 /** ASCII letters to lower case, plus the two non-ASCII letters that case-fold onto ASCII; same length as the input. */
 function foldAscii(text: string): string {
@@ -320,7 +317,7 @@ function makeMatcher(canary: Canary): Matcher {
  * // → [{ canary: { value: '9990000018', owner: 'p1', field: 'nhsNumber' }, index: 12 }]
  */
 export function findCanaries(text: string, canaries: readonly Canary[]): CanaryHit[] {
-  const view = viewOf(text);
+  const view = new TextView(text);
   const hits: { hit: CanaryHit; order: number }[] = [];
   for (let order = 0; order < canaries.length; order++) {
     const canary = canaries[order];

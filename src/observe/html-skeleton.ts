@@ -95,61 +95,76 @@ const SECRET_NAME = /csrf|xsrf|token|nonce|secret|passw|passcode|^code$|^otp$|^p
 /** Values that identify a person: kept even in hidden fields. */
 const IDENTIFIER = /(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)|\b[A-Z]{3}\d{4}\b|\b[A-Z]{3}\d{2}[A-Z]{2}\b|@/;
 
+type Attributes = Element['attrs'];
+
+/** An attribute's value. Elements have a handful, so a scan beats building a map per element. */
+function attr(attrs: Attributes, name: string): string | undefined {
+  for (const a of attrs) if (a.name === name) return a.value;
+  return undefined;
+}
+
+/** `[name=value]`, or nothing when there is no value. */
+function pair(name: string, value: string | undefined): string {
+  return value === undefined ? '' : `[${name}=${value}]`;
+}
+
+/** `[name]` when the attribute is there. */
+function flag(attrs: Attributes, name: string): string {
+  return attr(attrs, name) === undefined ? '' : `[${name}]`;
+}
+
+const FLAGS = ['disabled', 'readonly', 'required', 'hidden', 'open'];
+
 function describe(element: Element, mask: (text: string) => string): string {
   const tag = element.tagName;
-  const attrs = new Map(element.attrs.map((a) => [a.name, a.value]));
+  const attrs = element.attrs;
   let out = tag;
-  const id = attrs.get('id');
+  const id = attr(attrs, 'id');
   if (id) out += `#${mask(id)}`;
-  const classes = (attrs.get('class') ?? '').split(/\s+/).filter((c) => c !== '');
+  const classes = (attr(attrs, 'class') ?? '').split(/\s+/).filter((c) => c !== '');
   if (classes.length > 0) out += `.${classes.map(mask).join('.')}`;
-  const add = (name: string, value: string | undefined): void => {
-    if (value !== undefined) out += `[${name}=${value}]`;
-  };
-  const flag = (name: string): void => {
-    if (attrs.has(name)) out += `[${name}]`;
-  };
 
-  const type = attrs.get('type')?.toLowerCase();
+  const type = attr(attrs, 'type')?.toLowerCase();
   switch (tag) {
     case 'a':
     case 'area':
-      add('href', template(attrs.get('href'), mask));
+      out += pair('href', template(attr(attrs, 'href'), mask));
       break;
     case 'form':
-      add('action', template(attrs.get('action'), mask));
-      add('method', (attrs.get('method') ?? 'get').toLowerCase());
+      out += pair('action', template(attr(attrs, 'action'), mask));
+      out += pair('method', (attr(attrs, 'method') ?? 'get').toLowerCase());
       break;
     case 'iframe':
     case 'frame':
-      add('src', template(attrs.get('src'), mask));
+      out += pair('src', template(attr(attrs, 'src'), mask));
       break;
     case 'input':
-      add('type', type ?? 'text');
-      add('name', attrs.get('name'));
-      add('value', inputValue(type ?? 'text', attrs.get('name') ?? '', attrs.get('value'), mask));
-      flag('checked');
+      out += pair('type', type ?? 'text');
+      out += pair('name', attr(attrs, 'name'));
+      out += pair('value', inputValue(type ?? 'text', attr(attrs, 'name') ?? '', attr(attrs, 'value'), mask));
+      out += flag(attrs, 'checked');
       break;
     case 'button':
     case 'select':
     case 'textarea':
-      add('type', type);
-      add('name', attrs.get('name'));
-      if (tag === 'button') add('value', maybe(attrs.get('value'), mask));
+      out += pair('type', type);
+      out += pair('name', attr(attrs, 'name'));
+      if (tag === 'button') out += pair('value', maybe(attr(attrs, 'value'), mask));
       break;
     case 'option':
-      add('value', maybe(attrs.get('value'), mask));
-      flag('selected');
+      out += pair('value', maybe(attr(attrs, 'value'), mask));
+      out += flag(attrs, 'selected');
       break;
     case 'meta':
-      metaAttributes(attrs, add, mask);
+      out += metaAttributes(attrs, mask);
       break;
     default:
       break;
   }
-  for (const name of TEXT_ATTRIBUTES) add(name, maybe(attrs.get(name), mask));
-  for (const [name, value] of attrs) if (name.startsWith('data-')) add(name, mask(value));
-  for (const name of ['disabled', 'readonly', 'required', 'hidden', 'open']) flag(name);
+  for (const name of TEXT_ATTRIBUTES) out += pair(name, maybe(attr(attrs, name), mask));
+  // parse5 keeps no duplicated attribute names (the first wins, as in a browser).
+  for (const a of attrs) if (a.name.startsWith('data-')) out += pair(a.name, mask(a.value));
+  for (const name of FLAGS) out += flag(attrs, name);
   return out;
 }
 
@@ -162,20 +177,22 @@ function inputValue(type: string, name: string, value: string | undefined, mask:
   return mask(value);
 }
 
-function metaAttributes(attrs: Map<string, string>, add: (name: string, value: string | undefined) => void, mask: (text: string) => string): void {
-  const key = attrs.get('name') ?? attrs.get('property') ?? attrs.get('http-equiv');
-  const which = attrs.has('name') ? 'name' : attrs.has('property') ? 'property' : attrs.has('http-equiv') ? 'http-equiv' : undefined;
-  if (attrs.has('charset')) add('charset', attrs.get('charset')?.toLowerCase());
-  if (which === undefined || key === undefined) return;
-  add(which, key.toLowerCase());
-  const content = attrs.get('content');
-  if (content === undefined) return;
-  if (SECRET_NAME.test(key)) return add('content', TOKEN_PLACEHOLDER);
+function metaAttributes(attrs: Attributes, mask: (text: string) => string): string {
+  const which = attr(attrs, 'name') !== undefined ? 'name' : attr(attrs, 'property') !== undefined ? 'property' : attr(attrs, 'http-equiv') !== undefined ? 'http-equiv' : undefined;
+  const key = which === undefined ? undefined : attr(attrs, which);
+  let out = '';
+  const charset = attr(attrs, 'charset');
+  if (charset !== undefined) out += pair('charset', charset.toLowerCase());
+  if (which === undefined || key === undefined) return out;
+  out += pair(which, key.toLowerCase());
+  const content = attr(attrs, 'content');
+  if (content === undefined) return out;
+  if (SECRET_NAME.test(key)) return out + pair('content', TOKEN_PLACEHOLDER);
   if (key.toLowerCase() === 'refresh') {
     // "5; url=/bookings/1042" → "5; url=/bookings/{n}"
-    return add('content', content.replace(/(url\s*=\s*['"]?)([^'"\s]+)/i, (_m, prefix: string, url: string) => `${prefix}${mask(pathTemplate(url))}`));
+    return out + pair('content', content.replace(/(url\s*=\s*['"]?)([^'"\s]+)/i, (_m, prefix: string, url: string) => `${prefix}${mask(pathTemplate(url))}`));
   }
-  add('content', mask(content));
+  return out + pair('content', mask(content));
 }
 
 function template(url: string | undefined, mask: (text: string) => string): string | undefined {
