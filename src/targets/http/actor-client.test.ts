@@ -279,6 +279,27 @@ describe('redirects and cookies', () => {
     expect(s.actor('alice')).toBe(s.actor('alice'));
   });
 
+  it('a cookie read again and again still expires on time, and a path-scoped cookie goes only to its path', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/short') {
+        // Expires in about a second (HTTP dates have whole seconds).
+        res.setHeader('set-cookie', [`brief=1; Path=/; Expires=${new Date(Date.now() + 1_000).toUTCString()}`, 'scoped=2; Path=/account']);
+        return void res.end('set');
+      }
+      res.end(`cookies: ${req.headers.cookie ?? ''}`);
+    });
+    const actor = site(server).actor('v');
+    await actor.request({ method: 'GET', path: '/short' });
+    expect(actor.cookie('brief')).toBe('1');
+    expect((await actor.request({ method: 'GET', path: '/x' })).body).toBe('cookies: brief=1');
+    expect((await actor.request({ method: 'GET', path: '/account/home' })).body).toBe('cookies: scoped=2; brief=1');
+    expect((await actor.request({ method: 'GET', path: '/x?again=1' })).body).toBe('cookies: brief=1');
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(actor.cookie('brief')).toBeUndefined();
+    expect((await actor.request({ method: 'GET', path: '/x' })).body).toBe('cookies: ');
+    expect((await actor.request({ method: 'GET', path: '/account/home' })).body).toBe('cookies: scoped=2');
+  });
+
   it('saveCookies/restoreCookies replays an old session cookie after logout', async () => {
     const server = await bookingServer();
     const alice = site(server).actor('alice');

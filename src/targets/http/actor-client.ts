@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { CookieJar } from 'tough-cookie';
+import { CookieJar, cookieCompare, type Cookie } from 'tough-cookie';
 import { BookfuzzError } from '../../errors.js';
 import { hostNotAllowed } from './interceptors/allowlist.js';
 import type { HostAllowlist } from './interceptors/host-allowlist.js';
@@ -42,6 +42,30 @@ type Method = HttpRequest['method'];
 export function createActorClient(options: ActorClientOptions): ActorClient {
   let jar = newJar();
   const { baseUrl } = options;
+  /**
+   * Cookie reads kept until the jar changes (tough-cookie's own read walks the store, matches
+   * domain and path and goes through a promise every time; a binding reads the session cookie
+   * several times a step). A kept read is handed out again only while none of its cookies has
+   * expired, and marks them accessed as tough-cookie does (its Max-Age counts from the last
+   * access), so every read returns what the jar itself would.
+   */
+  const reads = new Map<string, { cookies: Cookie[]; header?: string }>();
+  const changed = (): void => reads.clear();
+
+  function cookiesFor(url: string, allPaths: boolean): { cookies: Cookie[]; header?: string } {
+    const key = allPaths ? `*${url}` : url;
+    const known = reads.get(key);
+    if (known !== undefined && stillFresh(known.cookies)) return known;
+    const read = { cookies: jar.getCookiesSync(url, allPaths ? { allPaths: true } : undefined) };
+    reads.set(key, read);
+    return read;
+  }
+
+  /** The Cookie header the jar sends to `url` (what `getCookieStringSync` gives). */
+  function cookieHeader(url: URL): string {
+    const read = cookiesFor(`${url.origin}${url.pathname}`, false);
+    return (read.header ??= [...read.cookies].sort(cookieCompare).map((c) => c.cookieString()).join('; '));
+  }
   const basePrefix = baseUrl.pathname.replace(/\/+$/, '');
 
   function resolve(path: string): URL {
@@ -64,7 +88,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       delete headers['proxy-authorization'];
     }
     if (contentType !== undefined) headers['content-type'] = contentType;
-    const cookies = [callerCookie, jar.getCookieStringSync(url.href)].filter((c): c is string => c !== undefined && c !== '');
+    const cookies = [callerCookie, cookieHeader(url)].filter((c): c is string => c !== undefined && c !== '');
     if (cookies.length > 0) headers['cookie'] = cookies.join('; ');
     if (options.world !== undefined && sameOrigin) headers[WORLD_HEADER] = options.world;
     if (options.seedToken !== undefined && sameOrigin && url.pathname.startsWith(`${basePrefix}/__bookfuzz/`)) {
@@ -133,6 +157,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       for (const line of (headers['set-cookie'] ?? '').split('\n').filter((l) => l.trim() !== '')) {
         const name = line.split(';')[0]?.split('=')[0]?.trim();
         if (name) setCookies.push(name);
+        changed();
         try {
           jar.setCookieSync(line, url.href, { ignoreError: true });
         } catch {
@@ -177,12 +202,13 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     actor: options.actor,
     request,
     cookie(name) {
-      return jar.getCookiesSync(baseUrl.href, { allPaths: true }).find((c) => c.key === name)?.value;
+      return cookiesFor(baseUrl.href, true).cookies.find((c) => c.key === name)?.value;
     },
     saveCookies() {
       return JSON.stringify(jar.serializeSync() ?? {});
     },
     restoreCookies(saved) {
+      changed();
       try {
         jar = CookieJar.deserializeSync(saved);
       } catch (error) {
@@ -193,9 +219,22 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       }
     },
     clearCookies() {
+      changed();
       jar = newJar();
     },
   };
+}
+
+/** True when none of the cookies has expired; then marks them accessed now, as a read of the jar does. */
+function stillFresh(cookies: readonly Cookie[]): boolean {
+  const now = Date.now();
+  for (const cookie of cookies) {
+    const expiry = cookie.expiryTime();
+    if (expiry !== undefined && expiry <= now) return false;
+  }
+  const accessed = new Date();
+  for (const cookie of cookies) cookie.lastAccessed = accessed;
+  return true;
 }
 
 function newJar(): CookieJar {
