@@ -64,5 +64,10 @@ describe('recording', () => {
       `a=1&csrfmiddlewaretoken=${REDACTED}&authenticity_token=${REDACTED}`,
     );
     expect(redactBody('[{"nonce":"n"}]', 'application/json')).toBe(`[{"nonce":"${REDACTED}"}]`);
+    // Whole-key names, any case; a key written with escapes is still read as the key it is.
+    expect(redactBody('{"world":{"PIN":"1234","Code":"9"}}', 'application/json')).toBe(`{"world":{"PIN":"${REDACTED}","Code":"${REDACTED}"}}`);
+    expect(redactBody('{"\\u0074oken":"t"}', 'application/json')).toBe(`{"token":"${REDACTED}"}`);
+    // Nothing secret: the body is kept byte for byte (not re-serialized).
+    expect(redactBody('{ "world": {"codes": [1.50, "pinned"]} }', 'application/json')).toBe('{ "world": {"codes": [1.50, "pinned"]} }');
   });
 });
