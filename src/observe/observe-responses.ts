@@ -47,17 +47,17 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
   const path = (p: string): string => maskTyped(pathTemplate(p), typed);
   return {
     responses: responses.map((response) => {
-      const echoes = echoesOf(response, options.echoedHeaders);
+      const headers = lowerCase(response.headers);
+      const echoes = echoesOf(headers, options.echoedHeaders);
       const mask = (text: string): string => maskVolatile(maskTyped(echoes.length === 0 ? text : unechoed(text, echoes), typed));
-      return observeResponse(response, mask, path);
+      return observeResponse(response, headers, mask, path);
     }),
   };
 }
 
-/** The response's values of the echoed headers, with the placeholder each becomes. */
-function echoesOf(response: HttpResponse, names: readonly string[] | undefined): [string, string][] {
+/** The response's values of the echoed headers (`headers` with lower-case names), with the placeholder each becomes. */
+function echoesOf(headers: Readonly<Record<string, string>>, names: readonly string[] | undefined): [string, string][] {
   if (names === undefined || names.length === 0) return [];
-  const headers = lowerCase(response.headers);
   const echoes: [string, string][] = [];
   for (const rawName of names) {
     const name = rawName.toLowerCase();
@@ -73,8 +73,8 @@ function unechoed(text: string, echoes: readonly [string, string][]): string {
   return out;
 }
 
-function observeResponse(response: HttpResponse, mask: (text: string) => string, path: (p: string) => string): JsonObject {
-  const headers = lowerCase(response.headers);
+/** One response's observation; `headers` are its headers with lower-case names. */
+function observeResponse(response: HttpResponse, headers: Readonly<Record<string, string>>, mask: (text: string) => string, path: (p: string) => string): JsonObject {
   const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const observed: JsonObject = {
     status: response.status,
@@ -89,7 +89,7 @@ function observeResponse(response: HttpResponse, mask: (text: string) => string,
   return observed;
 }
 
-function relevantHeaders(headers: Record<string, string>, mediaType: string, mask: (text: string) => string, path: (p: string) => string): JsonObject {
+function relevantHeaders(headers: Readonly<Record<string, string>>, mediaType: string, mask: (text: string) => string, path: (p: string) => string): JsonObject {
   const out: JsonObject = {};
   if (mediaType !== '') out['content-type'] = mediaType;
   const location = headers['location'];
