@@ -64,19 +64,25 @@ function protectedSpans(text: string): [number, number][] {
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const WEEKDAY = '(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?,?\\s+)';
 const ORDINAL = '(?:st|nd|rd|th)?';
+/** The first three letters of every month name in MONTH. */
+const MONTH_START = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i;
 
-const RULES: readonly [RegExp, string][] = [
+/**
+ * Each rule: the pattern, its placeholder, and what any match must contain (a character, or a
+ * short pattern far cheaper to scan for than the rule itself), so most texts skip most rules.
+ */
+const RULES: readonly [RegExp, string, string | RegExp][] = [
   // ISO date-times (with optional seconds, fraction and zone)
-  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?(?![\w:])/g, TIME],
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?(?![\w:])/g, TIME, '-'],
   // dates: 2026-12-01, 01/12/2026, Tuesday 1 December 2026, 1st Dec 2026, December 1, 2026
-  [/\b\d{4}-\d{2}-\d{2}\b/g, DATE],
-  [/\b\d{1,2}\/\d{1,2}\/\d{4}\b/g, DATE],
-  [new RegExp(`\\b${WEEKDAY}?\\d{1,2}${ORDINAL}\\s+${MONTH}\\.?,?\\s+\\d{4}\\b`, 'gi'), DATE],
-  [new RegExp(`\\b${WEEKDAY}?${MONTH}\\.?\\s+\\d{1,2}${ORDINAL},?\\s+\\d{4}\\b`, 'gi'), DATE],
+  [/\b\d{4}-\d{2}-\d{2}\b/g, DATE, '-'],
+  [/\b\d{1,2}\/\d{1,2}\/\d{4}\b/g, DATE, '/'],
+  [new RegExp(`\\b${WEEKDAY}?\\d{1,2}${ORDINAL}\\s+${MONTH}\\.?,?\\s+\\d{4}\\b`, 'gi'), DATE, MONTH_START],
+  [new RegExp(`\\b${WEEKDAY}?${MONTH}\\.?\\s+\\d{1,2}${ORDINAL},?\\s+\\d{4}\\b`, 'gi'), DATE, MONTH_START],
   // times: 09:30, 14:05:33, 9:30am, 9.30 pm, 9am
-  [/\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?(?![a-z]))?(?![\w:])/gi, TIME],
-  [/\b\d{1,2}(?:\.\d{2})?\s?[ap]\.?m\.?(?![a-z])/gi, TIME],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, UUID],
+  [/\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[ap]\.?m\.?(?![a-z]))?(?![\w:])/gi, TIME, ':'],
+  [/\b\d{1,2}(?:\.\d{2})?\s?[ap]\.?m\.?(?![a-z])/gi, TIME, /[ap]\.?m/i],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, UUID, '-'],
 ];
 
 /** 16+ hex or base64url characters (optional padding), standing alone. */
@@ -84,7 +90,10 @@ const TOKEN_CANDIDATE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{16,}={0,2}(?![A-Za-z0-9
 
 function maskStretch(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement, needs] of RULES) {
+    if (typeof needs === 'string' ? out.includes(needs) : needs.test(out)) out = out.replace(pattern, replacement);
+  }
+  if (out.length < 16) return out;
   return out.replace(TOKEN_CANDIDATE, (candidate) => (isRandomToken(candidate) ? TOKEN : candidate));
 }
 
