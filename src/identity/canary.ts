@@ -87,7 +87,6 @@ const NONE: readonly number[] = Object.freeze([]);
 const NO_DIGITS: DigitView = Object.freeze({ digits: '', positions: Object.freeze([]) });
 const HAS_DIGIT = /[0-9]/;
 
-
 /** ASCII letters to lower case, plus the two non-ASCII letters that case-fold onto ASCII; same length as the input. */
 function foldAscii(text: string): string {
   // Whole runs of capitals at a time (one call each, not one per letter); the two others are rare.
