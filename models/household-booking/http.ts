@@ -47,8 +47,8 @@ const SECRET_KEYS = new Set(['token', 'csrfToken']);
 
 /**
  * The answer as observed: session secrets and the volatile `meta` (request id, generation time)
- * replaced by fixed placeholders, keeping the JSON's shape (echoes of the request id in a page are masked by
- * `observeResponses`, which leaves the page as parsed for its forms).
+ * replaced by fixed placeholders, keeping the JSON's shape. Pages are left as they came: the
+ * request id they echo is masked by `observeResponses` (`echoedHeaders`).
  */
 function withoutVolatile(response: HttpResponse): HttpResponse {
   let body = response.body;

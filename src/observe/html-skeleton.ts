@@ -177,8 +177,11 @@ function inputValue(type: string, name: string, value: string | undefined, mask:
   return mask(value);
 }
 
+/** What names a meta element's content, in order of precedence. */
+const META_KEYS = ['name', 'property', 'http-equiv'];
+
 function metaAttributes(attrs: Attributes, mask: (text: string) => string): string {
-  const which = attr(attrs, 'name') !== undefined ? 'name' : attr(attrs, 'property') !== undefined ? 'property' : attr(attrs, 'http-equiv') !== undefined ? 'http-equiv' : undefined;
+  const which = META_KEYS.find((name) => attr(attrs, name) !== undefined);
   const key = which === undefined ? undefined : attr(attrs, which);
   let out = '';
   const charset = attr(attrs, 'charset');

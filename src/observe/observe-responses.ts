@@ -49,7 +49,7 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
     responses: responses.map((response) => {
       const headers = lowerCase(response.headers);
       const echoes = echoesOf(headers, options.echoedHeaders);
-      const mask = (text: string): string => maskVolatile(maskTyped(echoes.length === 0 ? text : unechoed(text, echoes), typed));
+      const mask = (text: string): string => maskVolatile(maskTyped(unechoed(text, echoes), typed));
       return observeResponse(response, headers, mask, path);
     }),
   };

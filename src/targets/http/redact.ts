@@ -6,8 +6,8 @@ export const REDACTED = '‹redacted›';
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-bookfuzz-seed-token']);
 const SECRET_FIELDS = new Set(['csrf', '_csrf', 'token', 'nonce', 'password', 'passcode', 'code', 'pin', 'otp']);
 const SECRET_FIELD_PART = /csrf|xsrf|token|passw|passcode|nonce|secret/i;
-/** Any text that a secret field name (`SECRET_FIELDS` as a whole JSON key, or `SECRET_FIELD_PART`) would contain. */
-const SECRET_ANYWHERE = /csrf|xsrf|token|passw|passcode|nonce|secret|"(?:code|pin|otp)"/i;
+/** Text that any secret field name written as a JSON key contains: a `SECRET_FIELD_PART`, or a whole `SECRET_FIELDS` name in quotes. */
+const SECRET_ANYWHERE = new RegExp(`${SECRET_FIELD_PART.source}|"(?:${[...SECRET_FIELDS].join('|')})"`, 'i');
 
 /** True for a form or JSON field that carries a secret of the tool's own run (CSRF token, password, one-time code). */
 export function isSecretField(name: string): boolean {
