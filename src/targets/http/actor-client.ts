@@ -4,7 +4,7 @@ import { BookfuzzError } from '../../errors.js';
 import { hostNotAllowed } from './interceptors/allowlist.js';
 import type { HostAllowlist } from './interceptors/host-allowlist.js';
 import { HopClock } from './hop-clock.js';
-import { decodeUtf8, readBody } from './read-body.js';
+import { decodeUtf8, readResponse } from './read-body.js';
 import { flattenHeaders } from './redact.js';
 import { transportError } from './transport-error.js';
 import type { ActorClient, HttpRequest, HttpResponse, RedirectHop } from './types.js';
@@ -134,19 +134,23 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       let text: string;
       let truncated: boolean;
       try {
-        const response = await options.dispatcher.request({
-          origin: url.origin,
-          path,
-          method,
-          headers: headersFor(url, request, contentType),
-          body: body ?? null,
-          opaque: clock,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-        });
-        status = response.statusCode;
-        headers = flattenHeaders(response.headers);
-        const read = await readBody(response.body, options.maxBodyBytes, options.timeoutMs);
+        const read = await readResponse(
+          options.dispatcher,
+          {
+            origin: url.origin,
+            path,
+            method,
+            headers: headersFor(url, request, contentType),
+            body: body ?? null,
+            opaque: clock,
+            headersTimeout: options.timeoutMs,
+            bodyTimeout: options.timeoutMs,
+          },
+          options.maxBodyBytes,
+          options.timeoutMs,
+        );
+        status = read.status;
+        headers = flattenHeaders(read.headers);
         text = decodeUtf8(read.bytes, read.truncated);
         truncated = read.truncated;
       } catch (error) {
