@@ -104,6 +104,17 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   if (!binding) throw new Error(`${modelName} has no HTTP binding`);
   const { concurrency } = options;
 
+  // The run in one lane (chunks are deterministic, so the requests are the same as the lanes
+  // send between them), captured on the wire for autocannon to replay. Not timed: it also warms
+  // up the site and bookfuzz's code, so the two timed runs below both meet a warm site and
+  // measure the steady state a long run sees (timed cold, the first row charged the site's
+  // start-up to bookfuzz).
+  const recordAgent = new Agent();
+  const { dispatcher: recordPool, captured } = capturing(recordAgent, Number.MAX_SAFE_INTEGER);
+  const recordRunner = liveRunner({ model, binding, openSite: () => createLiveSite({ baseUrl: url, seedToken: token, pool: recordPool, world: 'bench-record' }) });
+  await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runner: recordRunner, describe: { variant: 'fixed', flaws: [] } });
+  await recordAgent.close();
+
   // bookfuzz: `concurrency` lanes, one warm pool and one parallel world each, as `fuzz --workers` runs them.
   const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
   const pools = Array.from({ length: concurrency }, () => new Agent());
@@ -114,14 +125,6 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners, describe: { variant: 'fixed', flaws: [] } });
   const bookfuzzRps = budget.used() / ((performance.now() - started) / 1000);
   await Promise.all(pools.map((pool) => pool.close()));
-
-  // The same run again in one lane (chunks are deterministic, so the requests are the same as
-  // the lanes sent between them), captured on the wire for autocannon to replay. Not timed.
-  const recordAgent = new Agent();
-  const { dispatcher: recordPool, captured } = capturing(recordAgent, Number.MAX_SAFE_INTEGER);
-  const recordRunner = liveRunner({ model, binding, openSite: () => createLiveSite({ baseUrl: url, seedToken: token, pool: recordPool, world: 'bench-record' }) });
-  await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runner: recordRunner, describe: { variant: 'fixed', flaws: [] } });
-  await recordAgent.close();
 
   let same = 0;
   let answers = 0;
