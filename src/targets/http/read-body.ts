@@ -78,18 +78,21 @@ class BodyCollector implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    clearTimeout(this.timer);
-    if (this.settled) return;
-    this.settled = true;
-    this.reject(error);
+    if (this.settle()) this.reject(error);
   }
 
   private finish(truncated: boolean): void {
-    clearTimeout(this.timer);
-    if (this.settled) return;
-    this.settled = true;
+    if (!this.settle()) return;
     const bytes = this.chunks.length === 1 && this.chunks[0] !== undefined ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
     this.resolve({ status: this.status, headers: this.headers, bytes, truncated });
+  }
+
+  /** Stop the deadline; true the first time only (after a cut, undici still reports the abort). */
+  private settle(): boolean {
+    clearTimeout(this.timer);
+    if (this.settled) return false;
+    this.settled = true;
+    return true;
   }
 }
 
