@@ -1,14 +1,14 @@
 /**
- * A worker thread of `--workers N` (model mode): gets the model, then searches the chunks the
- * main thread sends, one at a time, and posts each result back. Started either from a bundle
- * made for the run (`worker-bundle.ts`, which hands over the model module it bundled) or
+ * A worker thread of `--workers N` (model mode): gets the model, then takes chunks from the
+ * run's shared queue until none are left, posting each result back. Started either from a
+ * bundle made for the run (`worker-bundle.ts`, which hands over the model module it bundled) or
  * through tsx (`chunk-worker-entry.mjs`, which loads the model by its source path).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import { twinCaseArbitrary } from '../world/twin-case.js';
-import type { ChunkResult, ChunkTask } from './chunks.js';
+import { takeTask, type ChunkResult, type ChunkTask } from './chunks.js';
 import { searchChunk, simulatorRunner, type ChunkContext } from './check.js';
 
 export interface ChunkWorkerData {
@@ -22,14 +22,25 @@ export interface ChunkWorkerData {
   maxFindings: number;
 }
 
-/** What a worker says to the main thread. */
-export type ChunkWorkerMessage = { ready: true } | { result: ChunkResult } | { error: string };
+/**
+ * What a worker is started with: the run, every task of it, and the queue all lanes take from.
+ * The queue is one 32-bit counter in shared memory, the position of the next task in `tasks`:
+ * a lane takes a task by adding one to it, so no lane waits for another to hand it work, and
+ * setting it to `tasks.length` stops every lane after the chunk it is searching.
+ */
+export interface ChunkWorkerStart extends ChunkWorkerData {
+  tasks: ChunkTask[];
+  queue: SharedArrayBuffer;
+}
+
+/** What a worker says to the main thread: a chunk's result and its position in `tasks`, a failure, or that it took its last task. */
+export type ChunkWorkerMessage = { result: ChunkResult; at: number } | { error: string } | { done: true };
 
 export async function startChunkWorker(getModel: (data: ChunkWorkerData) => Promise<Model>): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('the chunk worker runs in a worker thread only');
   const post = (message: ChunkWorkerMessage) => port.postMessage(message);
-  const data = workerData as ChunkWorkerData;
+  const data = workerData as ChunkWorkerStart;
   let model: Model;
   try {
     model = await getModel(data);
@@ -49,18 +60,16 @@ export async function startChunkWorker(getModel: (data: ChunkWorkerData) => Prom
     maxFindings: data.maxFindings,
     signal: undefined,
   };
-  // One chunk at a time, in the order they came: the main thread sends the next one ahead.
-  let queue = Promise.resolve();
-  port.on('message', (task: ChunkTask) => {
-    queue = queue.then(async () => {
-      const oracle = oracles.find((o) => o.id === task.oracle);
-      if (!oracle) return post({ error: `unknown oracle ${task.oracle}` });
-      try {
-        post({ result: await searchChunk(context, oracle, task) });
-      } catch (error) {
-        post({ error: error instanceof Error ? error.message : String(error) });
-      }
-    });
-  });
-  post({ ready: true });
+  const queue = new Int32Array(data.queue);
+  for (let at = takeTask(queue, data.tasks.length); at !== undefined; at = takeTask(queue, data.tasks.length)) {
+    const task = data.tasks[at];
+    const oracle = oracles.find((o) => o.id === task?.oracle);
+    if (!task || !oracle) return post({ error: `unknown oracle ${task?.oracle}` });
+    try {
+      post({ result: await searchChunk(context, oracle, task), at });
+    } catch (error) {
+      return post({ error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  post({ done: true });
 }

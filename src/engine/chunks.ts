@@ -37,6 +37,15 @@ export type ChunkExecutor = (
   onResult: (result: ChunkResult) => void,
 ) => Promise<ChunkResult[]>;
 
+/**
+ * Take the next task's position from a queue shared by lanes on several threads: one 32-bit
+ * counter in shared memory, the position of the next task. Undefined when none is left.
+ */
+export function takeTask(queue: Int32Array, count: number): number | undefined {
+  const at = Atomics.add(queue, 0, 1);
+  return at < count ? at : undefined;
+}
+
 /** Every chunk of a run, in plan order: for each oracle, `ceil(runs / chunkRuns)` chunks. */
 export function planChunks(oracles: readonly string[], runs: number): ChunkTask[] {
   const tasks: ChunkTask[] = [];

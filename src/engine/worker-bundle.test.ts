@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { checkModel } from './check.js';
-import type { ChunkWorkerData, ChunkWorkerMessage } from './chunk-worker.js';
+import type { ChunkWorkerMessage, ChunkWorkerStart } from './chunk-worker.js';
 import { workerBundle } from './worker-bundle.js';
 import { workerExecutor } from './worker-executor.js';
 
@@ -22,10 +22,17 @@ function userModel(name: string, marker: number): string {
   return file;
 }
 
-const data = (model: string): ChunkWorkerData => ({ model, cwd: repo, variant: 'vulnerable', flaws: [], seed: 3, runs: 100, confirmations: 0, maxFindings: 8 });
+const data = (model: string) => ({ model, cwd: repo, variant: 'vulnerable', flaws: [], seed: 3, runs: 100, confirmations: 0, maxFindings: 8 });
+
+/** A worker's start with one chunk of the indistinguishability oracle to search. */
+const oneChunk = (model: string): ChunkWorkerStart => ({
+  ...data(model),
+  tasks: [{ index: 0, oracle: 'indistinguishable', chunk: 0, runs: 20 }],
+  queue: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+});
 
 /** Start the bundle in a worker thread and return its first message. */
-async function firstMessage(url: URL, workerData: ChunkWorkerData): Promise<ChunkWorkerMessage> {
+async function firstMessage(url: URL, workerData: ChunkWorkerStart): Promise<ChunkWorkerMessage> {
   const worker = new Worker(url, { workerData });
   try {
     return await new Promise<ChunkWorkerMessage>((resolve, reject) => {
@@ -43,7 +50,7 @@ describe('the worker bundle', () => {
       const url = await workerBundle(model);
       expect(url?.protocol).toBe('file:');
       expect(url && readFileSync(url, 'utf8')).not.toContain('tsx');
-      expect(url && (await firstMessage(url, data(model)))).toEqual({ ready: true });
+      expect(url && (await firstMessage(url, oneChunk(model)))).toMatchObject({ at: 0, result: { cases: 20 } });
     }
   });
 
@@ -79,7 +86,7 @@ describe('the worker bundle', () => {
     const file = join(scratch, 'not-a-model.ts');
     writeFileSync(file, 'export const model = { name: 1 };\n');
     const url = await workerBundle(file);
-    expect(url && (await firstMessage(url, data(file)))).toEqual({ error: expect.stringContaining('exports no model') });
+    expect(url && (await firstMessage(url, oneChunk(file)))).toEqual({ error: expect.stringContaining('exports no model') });
   });
 
   it('bundled workers find what the search in this thread finds', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { checkModel } from './check.js';
-import type { ChunkExecutor } from './chunks.js';
+import { planChunks, type ChunkExecutor, type ChunkResult } from './chunks.js';
 import type { ChunkWorkerData } from './chunk-worker.js';
 import { workerExecutor } from './worker-executor.js';
 
@@ -50,19 +50,38 @@ describe('workerExecutor', () => {
     let results = 0;
     let calls = 0;
     const executor: ChunkExecutor = (tasks, local, onResult) =>
-      workerExecutor(2, data)(tasks, (task, lane) => {
-        // Fail once the worker has had time to start and take chunks.
-        if (++calls === 12) throw new Error('the simulator broke on chunk 12');
+      workerExecutor(2, { ...data, runs: 30_000 })(tasks, (task, lane) => {
+        // Fail once the worker has started and sent results of its own.
+        if (results > calls) throw new Error(`the simulator broke on chunk ${task.index}`);
+        calls++;
         return local(task, lane);
       }, (result) => {
         results++;
         onResult(result);
       });
-    await expect(checkModel(model, oracles, { variant: 'vulnerable', seed: 2, runs: 3000, oracles: ['indistinguishable'], executor })).rejects.toThrow(
-      'the simulator broke on chunk 12',
+    await expect(checkModel(model, oracles, { variant: 'vulnerable', seed: 2, runs: 30_000, oracles: ['indistinguishable'], executor })).rejects.toThrow(
+      /the simulator broke on chunk \d+/,
     );
     const atFailure = results;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(results).toBe(atFailure);
+  });
+
+
+  it('stops every lane, the workers too, after the chunk each is searching when the run is aborted', async () => {
+    const tasks = planChunks(['indistinguishable'], 30_000);
+    const controller = new AbortController();
+    const here = new Set<number>();
+    // This thread's lane only pretends to search; the worker searches for real.
+    const local = async (task: (typeof tasks)[number]): Promise<ChunkResult> => {
+      here.add(task.index);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { task, findings: [], cases: task.runs, steps: 0, unconfirmed: 0 };
+    };
+    const results = await workerExecutor(2, { ...data, runs: 30_000 }, controller.signal)(tasks, local, (result) => {
+      if (!here.has(result.task.index)) controller.abort();
+    });
+    expect(results.some((r) => !here.has(r.task.index))).toBe(true);
+    expect(results.length).toBeLessThan(tasks.length / 2);
   });
 });

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BookfuzzError } from '../errors.js';
-import type { ChunkExecutor, ChunkResult } from './chunks.js';
-import type { ChunkWorkerData, ChunkWorkerMessage } from './chunk-worker.js';
+import { takeTask, type ChunkExecutor, type ChunkResult } from './chunks.js';
+import type { ChunkWorkerData, ChunkWorkerMessage, ChunkWorkerStart } from './chunk-worker.js';
 import { workerBundle } from './worker-bundle.js';
 
 /** `--workers auto`: one per core. */
@@ -17,18 +17,22 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
 
 /**
  * Model mode on several lanes: this thread is one lane and `count - 1` worker threads are the
- * others, all taking chunks from one queue. Results come back in task order, so the run is the
- * same whatever `count` is. This thread searching too saves starting one worker (a few hundred
- * milliseconds with nothing searched) and one more copy of the model and its compiled code.
- * The workers load a bundle of the worker and the model made for the run (`worker-bundle.ts`),
- * or, when none can be made, the TypeScript sources through tsx (`chunk-worker-entry.mjs`).
+ * others, all taking chunks from one queue in shared memory (`ChunkWorkerStart`), so a worker
+ * never waits for this thread to hand it the next chunk while this thread searches one of its
+ * own. Results come back in task order, so the run is the same whatever `count` is. This thread
+ * searching too saves starting one worker (a few hundred milliseconds with nothing searched) and
+ * one more copy of the model and its compiled code. The workers load a bundle of the worker and
+ * the model made for the run (`worker-bundle.ts`), or, when none can be made, the TypeScript
+ * sources through tsx (`chunk-worker-entry.mjs`).
  */
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
   return async (tasks, local, onResult) => {
     const results: ChunkResult[] = new Array(tasks.length);
-    let next = 0;
+    const queue = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     let failed = false;
-    const take = (): number | undefined => (failed || signal?.aborted || next >= tasks.length ? undefined : next++);
+    // Every lane, workers included, takes no more chunks once this is called.
+    const stop = () => Atomics.store(queue, 0, tasks.length);
+    signal?.addEventListener('abort', stop, { once: true });
     const deliver = (i: number, result: ChunkResult) => {
       results[i] = result;
       onResult(result);
@@ -36,8 +40,9 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
     const threads = Math.min(count, tasks.length) - 1;
     const bundle = threads > 0 && isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
     const entry = bundle ?? new URL('./chunk-worker-entry.mjs', import.meta.url);
+    const start: ChunkWorkerStart = { ...data, tasks: [...tasks], queue: queue.buffer as SharedArrayBuffer };
     const mainLane = async () => {
-      for (let i = take(); i !== undefined; i = take()) {
+      for (let i = takeTask(queue, tasks.length); i !== undefined; i = takeTask(queue, tasks.length)) {
         const task = tasks[i];
         if (task) deliver(i, await local(task, 0));
         // A turn of the event loop between chunks: workers' results and Ctrl-C are heard.
@@ -47,34 +52,23 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
     const workers = new Set<Worker>();
     const workerLane = () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(entry, { workerData: data });
+        // A bundled worker holds all the code it runs, so it is started without this process's
+        // Node.js options: a worker inherits them, and under `node --import tsx` (as the bench and
+        // some embedders run) it would start tsx and its loader thread first, about 300 ms here
+        // for nothing. V8's options are the process's and hold for the worker all the same.
+        const worker = new Worker(entry, { workerData: start, ...(bundle ? { execArgv: [] } : {}) });
         workers.add(worker);
-        // Chunks sent and not yet answered, oldest first. The worker gets a second chunk while
-        // it searches the first, so it need not wait for this thread between chunks.
-        const pending: number[] = [];
         const finish = (error?: Error) => {
           worker.terminate().catch(() => {});
           if (error) reject(error);
           else resolve();
         };
-        const feed = () => {
-          // Near the end of the queue, one chunk at a time, so no lane holds work another could do.
-          const depth = tasks.length - next > count ? 2 : 1;
-          while (pending.length < depth) {
-            const i = take();
-            if (i === undefined) break;
-            pending.push(i);
-            worker.postMessage(tasks[i]);
-          }
-          if (pending.length === 0) finish();
-        };
         worker.on('message', (message: ChunkWorkerMessage) => {
+          // After a failure, results still on their way are not reported.
+          if (failed) return;
           if ('error' in message) return finish(new BookfuzzError('BF_SIMULATOR_FAILED', message.error, { where: 'worker' }));
-          if ('result' in message) {
-            const i = pending.shift();
-            if (i !== undefined) deliver(i, message.result);
-          }
-          feed();
+          if ('result' in message) return deliver(message.at, message.result);
+          finish();
         });
         worker.on('error', (error) => finish(error));
       });
@@ -83,9 +77,13 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
     } catch (error) {
       // One lane failed: the others take no more chunks, and the workers stop now.
       failed = true;
+      stop();
       for (const worker of workers) await worker.terminate().catch(() => {});
       throw error;
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
     return results.filter((r): r is ChunkResult => r !== undefined);
   };
 }
+
