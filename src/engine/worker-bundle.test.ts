@@ -99,4 +99,26 @@ describe('the worker bundle', () => {
     expect(bundled.findings.map((f) => f.id)).toEqual(here.findings.map((f) => f.id));
     expect(bundled.stats.cases).toBe(here.stats.cases);
   });
+
+  it('a worker that stops without a word fails the run with its exit code instead of leaving it hanging', async () => {
+    const file = join(scratch, 'exits-in-worker.ts');
+    writeFileSync(
+      file,
+      [
+        "import { isMainThread } from 'node:worker_threads';",
+        `import { model as base } from ${JSON.stringify(join(repo, 'models/record-access/index.ts'))};`,
+        'export const model = {',
+        '  ...base,',
+        '  simulator: (world: Parameters<typeof base.simulator>[0], flaws: ReadonlySet<string>) => {',
+        '    if (!isMainThread) process.exit(7);',
+        '    return base.simulator(world, flaws);',
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    const model = await loadModel(file);
+    const run = checkModel(model, oracles, { variant: 'vulnerable', seed: 5, runs: 3000, executor: workerExecutor(2, { ...data(file), seed: 5, runs: 3000 }) });
+    await expect(run).rejects.toThrow(/worker thread stopped \(exit code 7\)/);
+  });
 });

@@ -58,7 +58,10 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
         // for nothing. V8's options are the process's and hold for the worker all the same.
         const worker = new Worker(entry, { workerData: start, ...(bundle ? { execArgv: [] } : {}) });
         workers.add(worker);
+        let finished = false;
         const finish = (error?: Error) => {
+          if (finished) return;
+          finished = true;
           worker.terminate().catch(() => {});
           if (error) reject(error);
           else resolve();
@@ -71,6 +74,11 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
           finish();
         });
         worker.on('error', (error) => finish(error));
+        // A worker that ends before saying it is done (the model called process.exit, or the
+        // thread was killed) would otherwise leave this lane, and the run, waiting for ever.
+        worker.on('exit', (code) =>
+          finish(new BookfuzzError('BF_SIMULATOR_FAILED', `a worker thread stopped (exit code ${code}) before it had searched its chunks`, { where: 'worker' })),
+        );
       });
     try {
       await Promise.all([mainLane(), ...Array.from({ length: Math.max(0, threads) }, workerLane)]);
