@@ -19,6 +19,13 @@ export interface WorkerFigures {
    */
   oneCores: number;
   twoCores: number;
+  /**
+   * What the machine allows two lanes of this very work: two `--workers 1` runs started at once
+   * in separate processes, sharing nothing but the machine (cores, caches, memory bandwidth):
+   * 2 × the one-lane time ÷ the time the slower of the pair took (medians). Splitting one run
+   * over two lanes cannot beat it by much, whatever the workers do.
+   */
+  limit: number;
   sameFindings: boolean;
 }
 
@@ -26,8 +33,8 @@ const script = new URL('./workers-run.ts', import.meta.url).pathname;
 
 /**
  * `--workers 2` against `--workers 1`: the vulnerable variant, every oracle, `rounds` rounds
- * of one run each way taken in turn (so a slow spell of the machine hits both), medians
- * compared. Each run is timed in a fresh process started as the CLI starts (`workers-run.ts`),
+ * of one run each way and one pair of one-lane runs at once (the machine's limit), taken in turn
+ * (so a slow spell of the machine hits all three), medians compared. Each run is timed in a fresh process started as the CLI starts (`workers-run.ts`),
  * from the start of the search to its end, so neither starts with code the JIT has warmed up.
  */
 export async function workerSpeedup(model: string, runs: number, rounds = 3): Promise<WorkerFigures> {
@@ -38,9 +45,12 @@ export async function workerSpeedup(model: string, runs: number, rounds = 3): Pr
   };
   const one: Timed[] = [];
   const two: Timed[] = [];
+  const pairs: Timed[] = [];
   for (let round = 0; round < rounds; round++) {
     one.push(await time(1));
     two.push(await time(2));
+    const pair = await Promise.all([time(1), time(1)]);
+    pairs.push(pair.reduce((slower, run) => (run.seconds > slower.seconds ? run : slower)));
   }
   const seconds = (timed: Timed[]) => median(timed.map((r) => r.seconds));
   const cores = (timed: Timed[]) => median(timed.map((r) => r.cpuSeconds / r.seconds));
@@ -52,6 +62,7 @@ export async function workerSpeedup(model: string, runs: number, rounds = 3): Pr
     range: [Math.min(...ratios), Math.max(...ratios)],
     oneCores: cores(one),
     twoCores: cores(two),
+    limit: (2 * seconds(one)) / seconds(pairs),
     sameFindings: one.every((a, i) => a.ids === two[i]?.ids),
   };
 }
