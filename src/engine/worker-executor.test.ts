@@ -83,5 +83,10 @@ describe('workerExecutor', () => {
     });
     expect(results.some((r) => !here.has(r.task.index))).toBe(true);
     expect(results.length).toBeLessThan(tasks.length / 2);
+
+    // A run aborted before it began searches nothing, on any lane.
+    const before = new AbortController();
+    before.abort();
+    expect(await workerExecutor(2, { ...data, runs: 30_000 }, before.signal)(tasks, local, () => {})).toEqual([]);
   });
 });

@@ -28,10 +28,12 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
   return async (tasks, local, onResult) => {
     const results: ChunkResult[] = new Array(tasks.length);
-    const queue = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const queue = new Int32Array(shared);
     let failed = false;
     // Every lane, workers included, takes no more chunks once this is called.
     const stop = () => Atomics.store(queue, 0, tasks.length);
+    if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     const deliver = (i: number, result: ChunkResult) => {
       results[i] = result;
@@ -40,7 +42,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
     const threads = Math.min(count, tasks.length) - 1;
     const bundle = threads > 0 && isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
     const entry = bundle ?? new URL('./chunk-worker-entry.mjs', import.meta.url);
-    const start: ChunkWorkerStart = { ...data, tasks: [...tasks], queue: queue.buffer as SharedArrayBuffer };
+    const start: ChunkWorkerStart = { ...data, tasks: [...tasks], queue: shared };
     const mainLane = async () => {
       for (let i = takeTask(queue, tasks.length); i !== undefined; i = takeTask(queue, tasks.length)) {
         const task = tasks[i];
@@ -94,4 +96,3 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
     return results.filter((r): r is ChunkResult => r !== undefined);
   };
 }
-
