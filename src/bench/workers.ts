@@ -33,9 +33,10 @@ const script = new URL('./workers-run.ts', import.meta.url).pathname;
 
 /**
  * `--workers 2` against `--workers 1`: the vulnerable variant, every oracle, `rounds` rounds
- * of one run each way and one pair of one-lane runs at once (the machine's limit), taken in turn
- * (so a slow spell of the machine hits all three), medians compared. Each run is timed in a fresh process started as the CLI starts (`workers-run.ts`),
- * from the start of the search to its end, so neither starts with code the JIT has warmed up.
+ * of one run each way and one pair of one-lane runs at once (the machine's limit), taken in
+ * turn (so a slow spell of the machine hits all three), medians compared. Each run is timed in
+ * a fresh process started as the CLI starts (`workers-run.ts`), from the start of the search to
+ * its end, so none starts with code the JIT has warmed up.
  */
 export async function workerSpeedup(model: string, runs: number, rounds = 3): Promise<WorkerFigures> {
   type Timed = { seconds: number; cpuSeconds: number; ids: string };
