@@ -16,14 +16,16 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
 }
 
 /**
- * Model mode on several lanes: this thread is one lane and `count - 1` worker threads are the
- * others, all taking chunks from one queue in shared memory (`ChunkWorkerStart`), so a worker
- * never waits for this thread to hand it the next chunk while this thread searches one of its
- * own. Results come back in task order, so the run is the same whatever `count` is. This thread
- * searching too saves starting one worker (a few hundred milliseconds with nothing searched) and
- * one more copy of the model and its compiled code. The workers load a bundle of the worker and
- * the model made for the run (`worker-bundle.ts`), or, when none can be made, the TypeScript
- * sources through tsx (`chunk-worker-entry.mjs`).
+ * Model mode on several lanes: `count` worker threads, all taking chunks from one queue in
+ * shared memory (`ChunkWorkerStart`), while this thread only collects their results (it saves
+ * findings the moment they arrive and keeps the progress bar and Ctrl-C responsive). Results
+ * come back in task order, so the run is the same whatever `count` is. Every lane runs in a lean
+ * worker: this thread also carries the CLI, tsx and their modules, and with it searching as one
+ * of two lanes, 7 of 8 paired runs here were 3–18% slower than with two workers (its garbage
+ * collections have more to go through, and results wait for its chunk to end). A run of one
+ * chunk is searched here. The workers load a bundle of the worker and the model made for the
+ * run (`worker-bundle.ts`), or, when none can be made, the TypeScript sources through tsx
+ * (`chunk-worker-entry.mjs`).
  */
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
   return async (tasks, local, onResult) => {
@@ -31,7 +33,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
     const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const queue = new Int32Array(shared);
     let failed = false;
-    // Every lane, workers included, takes no more chunks once this is called.
+    // Every lane takes no more chunks once this is called.
     const stop = () => Atomics.store(queue, 0, tasks.length);
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
@@ -39,18 +41,21 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
       results[i] = result;
       onResult(result);
     };
-    const threads = Math.min(count, tasks.length) - 1;
-    const bundle = threads > 0 && isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
+    const lanes = Math.min(count, tasks.length);
+    if (lanes <= 1) {
+      try {
+        for (let i = takeTask(queue, tasks.length); i !== undefined; i = takeTask(queue, tasks.length)) {
+          const task = tasks[i];
+          if (task) deliver(i, await local(task, 0));
+        }
+      } finally {
+        signal?.removeEventListener('abort', stop);
+      }
+      return results.filter((r): r is ChunkResult => r !== undefined);
+    }
+    const bundle = isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
     const entry = bundle ?? new URL('./chunk-worker-entry.mjs', import.meta.url);
     const start: ChunkWorkerStart = { ...data, tasks: [...tasks], queue: shared };
-    const mainLane = async () => {
-      for (let i = takeTask(queue, tasks.length); i !== undefined; i = takeTask(queue, tasks.length)) {
-        const task = tasks[i];
-        if (task) deliver(i, await local(task, 0));
-        // A turn of the event loop between chunks: workers' results and Ctrl-C are heard.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
     const workers = new Set<Worker>();
     const workerLane = () =>
       new Promise<void>((resolve, reject) => {
@@ -83,7 +88,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
         );
       });
     try {
-      await Promise.all([mainLane(), ...Array.from({ length: Math.max(0, threads) }, workerLane)]);
+      await Promise.all(Array.from({ length: lanes }, workerLane));
     } catch (error) {
       // One lane failed: the others take no more chunks, and the workers stop now.
       failed = true;
