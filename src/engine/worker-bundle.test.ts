@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { checkModel } from './check.js';
+import { writeModelWithSimulatorPrelude } from './engine-test-support.js';
 import type { ChunkWorkerMessage, ChunkWorkerStart } from './chunk-worker.js';
 import { workerBundle } from './worker-bundle.js';
 import { workerExecutor } from './worker-executor.js';
@@ -102,21 +103,9 @@ describe('the worker bundle', () => {
 
   it('a worker that stops without a word fails the run with its exit code instead of leaving it hanging', async () => {
     const file = join(scratch, 'exits-in-worker.ts');
-    writeFileSync(
-      file,
-      [
-        "import { isMainThread } from 'node:worker_threads';",
-        `import { model as base } from ${JSON.stringify(join(repo, 'models/record-access/index.ts'))};`,
-        'export const model = {',
-        '  ...base,',
-        '  simulator: (world: Parameters<typeof base.simulator>[0], flaws: ReadonlySet<string>) => {',
-        '    if (!isMainThread) process.exit(7);',
-        '    return base.simulator(world, flaws);',
-        '  },',
-        '};',
-        '',
-      ].join('\n'),
-    );
+    writeModelWithSimulatorPrelude(file, join(repo, 'models/record-access/index.ts'), 'if (!isMainThread) process.exit(7);', [
+      "import { isMainThread } from 'node:worker_threads';",
+    ]);
     const model = await loadModel(file);
     const run = checkModel(model, oracles, { variant: 'vulnerable', seed: 5, runs: 3000, executor: workerExecutor(2, { ...data(file), seed: 5, runs: 3000 }) });
     await expect(run).rejects.toThrow(/worker thread stopped \(exit code 7\)/);

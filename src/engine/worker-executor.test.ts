@@ -1,5 +1,5 @@
 /** `--workers N` in model mode: N worker threads search, this thread collects their results. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { checkModel } from './check.js';
+import { writeModelWithSimulatorPrelude } from './engine-test-support.js';
 import { planChunks, type ChunkExecutor, type ChunkResult, type ChunkTask } from './chunks.js';
 import type { ChunkWorkerData } from './chunk-worker.js';
 import { workerExecutor } from './worker-executor.js';
@@ -72,21 +73,7 @@ describe('workerExecutor', () => {
 
   it('stops the other lanes when one fails, and reports the failure', async () => {
     const file = join(scratch, 'breaks-on-the-tenth-run.ts');
-    writeFileSync(
-      file,
-      [
-        `import { model as base } from ${JSON.stringify(modelFile)};`,
-        'let runs = 0;',
-        'export const model = {',
-        '  ...base,',
-        '  simulator: (world: Parameters<typeof base.simulator>[0], flaws: ReadonlySet<string>) => {',
-        "    if (++runs === 10) throw new Error('the simulator broke');",
-        '    return base.simulator(world, flaws);',
-        '  },',
-        '};',
-        '',
-      ].join('\n'),
-    );
+    writeModelWithSimulatorPrelude(file, modelFile, "if (++runs === 10) throw new Error('the simulator broke');", ['let runs = 0;']);
     const model = await loadModel(file);
     let results = 0;
     const executor: ChunkExecutor = (tasks, local, onResult) =>
