@@ -29,7 +29,7 @@ export interface ChunkWorkerData {
  * setting it to `tasks.length` stops every lane after the chunk it is searching.
  */
 export interface ChunkWorkerStart extends ChunkWorkerData {
-  tasks: ChunkTask[];
+  tasks: readonly ChunkTask[];
   queue: SharedArrayBuffer;
 }
 

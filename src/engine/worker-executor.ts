@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BookfuzzError } from '../errors.js';
-import { takeTask, type ChunkExecutor, type ChunkResult } from './chunks.js';
+import { sequentialExecutor, takeTask, type ChunkExecutor, type ChunkResult } from './chunks.js';
 import type { ChunkWorkerData, ChunkWorkerMessage, ChunkWorkerStart } from './chunk-worker.js';
 import { workerBundle } from './worker-bundle.js';
 
@@ -29,6 +29,8 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
  */
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
   return async (tasks, local, onResult) => {
+    // A run of one chunk (or one lane) is searched here, as with --workers 1.
+    if (Math.min(count, tasks.length) <= 1) return sequentialExecutor(tasks, local, onResult);
     const results: ChunkResult[] = new Array(tasks.length);
     const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const queue = new Int32Array(shared);
@@ -41,21 +43,9 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
       results[i] = result;
       onResult(result);
     };
-    const lanes = Math.min(count, tasks.length);
-    if (lanes <= 1) {
-      try {
-        for (let i = takeTask(queue, tasks.length); i !== undefined; i = takeTask(queue, tasks.length)) {
-          const task = tasks[i];
-          if (task) deliver(i, await local(task, 0));
-        }
-      } finally {
-        signal?.removeEventListener('abort', stop);
-      }
-      return results.filter((r): r is ChunkResult => r !== undefined);
-    }
     const bundle = isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
     const entry = bundle ?? new URL('./chunk-worker-entry.mjs', import.meta.url);
-    const start: ChunkWorkerStart = { ...data, tasks: [...tasks], queue: shared };
+    const start: ChunkWorkerStart = { ...data, tasks, queue: shared };
     const workers = new Set<Worker>();
     const workerLane = () =>
       new Promise<void>((resolve, reject) => {
@@ -88,7 +78,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
         );
       });
     try {
-      await Promise.all(Array.from({ length: lanes }, workerLane));
+      await Promise.all(Array.from({ length: Math.min(count, tasks.length) }, workerLane));
     } catch (error) {
       // One lane failed: the others take no more chunks, and the workers stop now.
       failed = true;
