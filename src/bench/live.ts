@@ -15,6 +15,7 @@ import { oracles } from '../oracles/index.js';
 import { createLiveSite } from '../targets/http/create-live-site.js';
 import { createRequestBudget } from '../targets/http/interceptors/budget.js';
 import { liveRunner } from '../targets/http/live-runner.js';
+import { openLiveLanes } from '../targets/http/live-lanes.js';
 import { forwardingHandler } from '../targets/http/interceptors/forwarding-handler.js';
 import { bin, cliNodeFlags } from './cli-node-flags.js';
 import { correlate, translate } from './correlate.js';
@@ -115,16 +116,13 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runner: recordRunner, describe: { variant: 'fixed', flaws: [] } });
   await recordAgent.close();
 
-  // bookfuzz: `concurrency` lanes, one warm pool and one parallel world each, as `fuzz --workers` runs them.
+  // bookfuzz: `concurrency` lanes in parallel worlds, built as `fuzz --workers` builds them.
   const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
-  const pools = Array.from({ length: concurrency }, () => new Agent());
-  const runners = pools.map((pool, lane) =>
-    liveRunner({ model, binding, openSite: () => createLiveSite({ baseUrl: url, seedToken: token, budget, pool, world: `bench-lane-${lane}` }) }),
-  );
+  const lanes = openLiveLanes({ model, binding, lanes: concurrency, worlds: 'bench', site: { baseUrl: url, seedToken: token, budget } });
   const started = performance.now();
-  await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners, describe: { variant: 'fixed', flaws: [] } });
+  await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners: lanes.runners, describe: { variant: 'fixed', flaws: [] } });
   const bookfuzzRps = budget.used() / ((performance.now() - started) / 1000);
-  await Promise.all(pools.map((pool) => pool.close()));
+  await lanes.close();
 
   let same = 0;
   let answers = 0;

@@ -3,7 +3,7 @@ import { BookfuzzError } from '../../errors.js';
 import { createActorClient } from './actor-client.js';
 import { allowlist, hostNotAllowed } from './interceptors/allowlist.js';
 import { budget as budgetInterceptor, createRequestBudget, type RequestBudget } from './interceptors/budget.js';
-import { concurrency as concurrencyInterceptor } from './interceptors/concurrency.js';
+import { concurrency as concurrencyInterceptor, createInFlightLimit, type InFlightLimit } from './interceptors/concurrency.js';
 import { createHostAllowlist } from './interceptors/host-allowlist.js';
 import { createRateLimiter, rateLimit, type RateLimiter } from './interceptors/rate-limit.js';
 import { recording } from './interceptors/recording.js';
@@ -20,6 +20,11 @@ export interface LiveSiteOptions {
   budget?: RequestBudget;
   /** Requests in flight at once through this site, all actors together. Default 8. */
   concurrency?: number;
+  /**
+   * In-flight slots shared with other sites (the two sides of one lane): at most its limit of
+   * requests in flight over all of them. Replaces `concurrency`.
+   */
+  inFlight?: InFlightLimit;
   /** Connect, response-headers, body-stall and whole-body timeout per request. Default 10 000 ms. */
   timeoutMs?: number;
   /** Response bodies are cut here. Default 1 MiB. */
@@ -89,7 +94,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
   // compose() wraps in list order, so the last interceptor is the outermost.
   const shared: Dispatcher.DispatcherComposeInterceptor[] = [
     rateLimit(options.rateLimiter ?? createRateLimiter(undefined)),
-    concurrencyInterceptor(options.concurrency ?? 8),
+    concurrencyInterceptor(options.inFlight ?? createInFlightLimit(options.concurrency ?? 8)),
     budgetInterceptor(options.budget ?? createRequestBudget(undefined)),
     allowlist(hosts),
   ];

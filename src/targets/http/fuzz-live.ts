@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'undici';
 import { checkModel } from '../../engine/check.js';
 import type { Shard } from '../../engine/chunks.js';
 import type { EngineListener } from '../../engine/events.js';
@@ -12,7 +11,7 @@ import { stagingFlaws, stagingVariants } from '../../staging/staging-flaws.js';
 import { createLiveSite } from './create-live-site.js';
 import { createRequestBudget } from './interceptors/budget.js';
 import { createRateLimiter } from './interceptors/rate-limit.js';
-import { liveRunner } from './live-runner.js';
+import { openLiveLanes } from './live-lanes.js';
 
 export interface FuzzOptions {
   /** The site's base URL. Exactly one of `target` and `staging`. */
@@ -96,36 +95,33 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
   const choice = options.staging ? stagingFlawChoice(options.variant, options.flaws) : { variant: 'target', flaws: [] };
   const seedToken = options.seedToken ?? (options.staging ? randomBytes(12).toString('hex') : undefined);
   const { startStagingSite } = options.staging ? await import('../../staging/index.js') : { startStagingSite: undefined };
-  const site = startStagingSite ? await startStagingSite({ flaws: choice.flaws, port: 0, ...(seedToken ? { seedToken } : {}) }) : undefined;
+  // Every lane keeps two worlds on it (`openLiveLanes`), and a world it forgot would fail its lane.
+  const site = startStagingSite ? await startStagingSite({ flaws: choice.flaws, port: 0, maxWorlds: Math.max(64, 2 * workers), ...(seedToken ? { seedToken } : {}) }) : undefined;
   const target = site?.url ?? options.target ?? '';
-  // Several workers share the site: each lane works in a parallel world of its own
-  // (`x-bookfuzz-world`), named for this run so that runs side by side do not meet.
+  // Where the site has parallel worlds (the embedded one does; a target with several lanes must),
+  // each lane works in worlds of its own (`x-bookfuzz-world`), named for this run so that runs
+  // side by side do not meet, and runs its twins' sides at the same time.
   const runId = randomBytes(4).toString('hex');
-  const lanes = Array.from({ length: workers }, (_, lane) => (workers > 1 ? `bookfuzz-${runId}-${lane + 1}` : undefined));
+  const worlds = options.staging === true || workers > 1 ? `bookfuzz-${runId}` : undefined;
   // Ends the search early without calling the run interrupted: budget spent, or the target is down.
   const stop = new AbortController();
   let gaveUp: BookfuzzError | undefined;
-  const rateLimiter = createRateLimiter(options.rps);
   const budget = options.budget === undefined ? undefined : createRequestBudget(options.budget);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  // One warm connection pool per lane, shared by all the cases it runs.
-  const pools = lanes.map(() => new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
-  const runners = lanes.map((world, lane) =>
-    liveRunner({
-      model,
-      binding,
-      // The rate limiter and the budget are shared by every worker: one global rate, one budget.
-      openSite: () =>
-        createLiveSite({
-          baseUrl: target,
-          allowHosts,
-          ...(world !== undefined ? { world } : {}),
-          rateLimiter,
-          timeoutMs,
-          ...(pools[lane] ? { pool: pools[lane] } : {}),
-          ...(budget ? { budget } : {}),
-          ...(seedToken ? { seedToken } : {}),
-        }),
+  const lanes = openLiveLanes({
+    model,
+    binding,
+    lanes: workers,
+    worlds,
+    // The rate limiter and the budget are shared by every lane: one global rate, one budget.
+    site: {
+      baseUrl: target,
+      allowHosts,
+      rateLimiter: createRateLimiter(options.rps),
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(budget ? { budget } : {}),
+      ...(seedToken ? { seedToken } : {}),
+    },
+    runner: {
       timing: {
         ...(options.timingSamples !== undefined ? { maxSamples: options.timingSamples } : {}),
         ...(options.timingThreshold !== undefined ? { threshold: options.timingThreshold } : {}),
@@ -136,8 +132,9 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
         gaveUp = error;
         stop.abort();
       },
-    }),
-  );
+    },
+  });
+  const { runners } = lanes;
   let document: RunDocument;
   try {
     document = await checkModel(model, availableOracles, {
@@ -163,7 +160,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       },
     });
   } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
+    await lanes.close();
     await site?.close();
   }
   document.target = options.staging ? 'staging' : target;

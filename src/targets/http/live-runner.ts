@@ -5,7 +5,7 @@ import type { Model, StepResult } from '../../model/model.js';
 import { maskTyped } from '../../observe/mask-typed.js';
 import { applyNoise, learnNoise, mergeNoise, type NoiseMask } from '../../observe/noise.js';
 import { twinOf, type TwinCase } from '../../world/twin-case.js';
-import type { TwinRun } from '../../oracles/oracle.js';
+import type { TraceSide, TwinRun } from '../../oracles/oracle.js';
 import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
 import { timingSampler, type TimingOptions } from './timing-sampler.js';
@@ -21,8 +21,16 @@ export interface TransportProblem {
 export interface LiveRunnerOptions {
   model: Model;
   binding: HttpBinding;
-  /** A fresh live site (new cookie jars) sharing the run's rate limit and budget. */
-  openSite: () => LiveSiteHandle;
+  /** A fresh live site (new cookie jars) for one side of a twin, sharing the run's rate limit and budget. */
+  openSite: (side: TraceSide) => LiveSiteHandle;
+  /**
+   * Run the two sides of a twin at the same time. Only for sites where `openSite('a')` and
+   * `openSite('b')` work in two parallel worlds (else one side's seeding overwrites the other's
+   * world); give both one shared in-flight slot (`createInFlightLimit(1)`) and the lane still has
+   * one request out at a time, while the client's work on one side's answer overlaps the other
+   * side's request. Default: one side after the other.
+   */
+  sidesAtOnce?: boolean;
   /** Transport failures in a row after which the run stops (the site is down). Default 5. */
   maxConsecutiveFailures?: number;
   /** Called once when the request budget is spent: the engine should stop searching. */
@@ -73,8 +81,8 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     }
   };
 
-  async function runSide(world: object, kase: TwinCase): Promise<{ trace: Trace; failedAt: number | null }> {
-    const site = options.openSite();
+  async function runSide(side: TraceSide, world: object, kase: TwinCase): Promise<{ trace: Trace; failedAt: number | null }> {
+    const site = options.openSite(side);
     const steps: TraceStep[] = [];
     let failedAt: number | null = null;
     try {
@@ -127,23 +135,38 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     }
   }
 
-  const sampler = timingSampler({ model, binding, openSite: options.openSite, ...options.timing });
+  /** Both sides, one after the other or at the same time (`sidesAtOnce`); a failure of either is thrown once both ended. */
+  async function bothSides<T>(a: () => Promise<T>, b: () => Promise<T>): Promise<[T, T]> {
+    if (options.sidesAtOnce !== true) {
+      const first = await a();
+      return [first, await b()];
+    }
+    const [first, second] = await Promise.allSettled([a(), b()]);
+    if (first.status === 'rejected') throw first.reason;
+    if (second.status === 'rejected') throw second.reason;
+    return [first.value, second.value];
+  }
+
+  const sampler = timingSampler({ model, binding, openSite: () => options.openSite('a'), ...options.timing });
 
   const runner: LiveRunner = {
     mode: 'live',
     async run(kase, runOptions) {
-      const a = await runSide(kase.world, kase);
-      const b = await runSide(twinOf(model, kase), kase);
+      const twin = twinOf(model, kase);
+      const [a, b] = await bothSides(
+        () => runSide('a', kase.world, kase),
+        () => runSide('b', twin, kase),
+      );
       // Judge both sides on the prefix both completed.
       const cut = Math.min(a.trace.steps.length, b.trace.steps.length);
       a.trace.steps = a.trace.steps.slice(0, cut);
       b.trace.steps = b.trace.steps.slice(0, cut);
       const hiddenFrom = model.secrets[kase.secret]?.hiddenFrom ?? [];
-      const twin: TwinRun = { model, secret: { name: kase.secret, hiddenFrom, variation: kase.variation }, a: a.trace, b: b.trace };
+      const run: TwinRun = { model, secret: { name: kase.secret, hiddenFrom, variation: kase.variation }, a: a.trace, b: b.trace };
       if (runOptions?.timing === true && a.failedAt === null && b.failedAt === null) {
         try {
-          const sample = await sampler.sampleRun(kase, twin);
-          if (sample) twin.timing = sample;
+          const sample = await sampler.sampleRun(kase, run);
+          if (sample) run.timing = sample;
         } catch (error) {
           // A transport failure or a spent budget while sampling: no timing for this case, never a finding.
           if (isBookfuzzError(error) && error.code === 'BF_TRANSPORT') record(error);
@@ -151,13 +174,16 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
           else throw error;
         }
       }
-      return twin;
+      return run;
     },
     async calibrate(cases) {
-      // Run each world twice with the same secret: whatever differs is noise.
+      // Run each world twice with the same secret, as the twins run (same sites, same order):
+      // whatever differs is noise.
       for (const kase of cases) {
-        const first = await runSide(kase.world, kase);
-        const second = await runSide(kase.world, kase);
+        const [first, second] = await bothSides(
+          () => runSide('a', kase.world, kase),
+          () => runSide('b', kase.world, kase),
+        );
         const cut = Math.min(first.trace.steps.length, second.trace.steps.length);
         const sequences = [first, second].map((side) => side.trace.steps.slice(0, cut).map((s) => s.result.observation));
         const learned = learnNoise(sequences);

@@ -3,31 +3,71 @@ import { BookfuzzError } from '../../../errors.js';
 import { failBeforeDispatch, forwardingHandler } from './forwarding-handler.js';
 
 /**
- * At most `limit` requests in flight through this interceptor (one instance per live site).
- * A request holds its slot from dispatch until its response ended, failed or was aborted
- * (a body cut at the size cap aborts, which frees the slot too); the others wait in order.
+ * Slots for requests in flight, shared by every live site that draws on it (the two sides of
+ * one lane share one): at most `limit` requests are out at once over all of them, the others
+ * wait in the order they came.
  */
-export function concurrency(limit: number): Dispatcher.DispatcherComposeInterceptor {
+export interface InFlightLimit {
+  readonly limit: number;
+  /** Take a slot if one is free. */
+  tryTake(): boolean;
+  /** Call `start` when a slot is handed over (the slot is then held by the caller). */
+  wait(start: () => void): void;
+  /** Give a held slot back: to the first waiting request (then true), else to the pool. */
+  release(): boolean;
+}
+
+export function createInFlightLimit(limit: number): InFlightLimit {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new BookfuzzError('BF_USAGE', `concurrency must be a whole number of at least 1, not ${limit}`, { where: 'concurrency' });
   }
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
+  return {
+    limit,
+    tryTake() {
+      if (inFlight >= limit) return false;
+      inFlight++;
+      return true;
+    },
+    wait: (start) => void waiting.push(start),
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else inFlight--;
+      return next !== undefined;
+    },
   };
+}
+
+/**
+ * At most `slots.limit` requests in flight through every site sharing `slots`. A request holds
+ * its slot from dispatch until its response ended, failed or was aborted (a body cut at the
+ * size cap aborts, which frees the slot too); the others wait in order.
+ *
+ * When a response ends and its slot goes to a waiting request, the end reaches the caller one
+ * turn of the event loop later. undici writes a request on a kept-alive connection only in the
+ * event loop's next check phase (it first looks for bytes the server sent unasked), and the
+ * caller's work on the answer, a chain of promise callbacks, would run before that: the site
+ * would sit idle while the client works. So the waiting request goes out first, and the client
+ * works on the answer while the site works on the request.
+ */
+export function concurrency(slots: InFlightLimit): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     let held = true;
-    const releaseOnce = (): void => {
-      if (!held) return;
+    const releaseOnce = (): boolean => {
+      if (!held) return false;
       held = false;
-      release();
+      return slots.release();
     };
-    const wrapped = forwardingHandler(handler, { onSettled: releaseOnce });
-    if (inFlight < limit) {
-      inFlight++;
+    const wrapped: Dispatcher.DispatchHandler = {
+      ...forwardingHandler(handler, { onSettled: releaseOnce }),
+      onResponseEnd(controller, trailers) {
+        if (releaseOnce()) setImmediate(() => handler.onResponseEnd?.(controller, trailers));
+        else handler.onResponseEnd?.(controller, trailers);
+      },
+    };
+    if (slots.tryTake()) {
       // Synchronous errors (a refused request) propagate as the caller expects.
       try {
         return dispatch(opts, wrapped);
@@ -36,7 +76,7 @@ export function concurrency(limit: number): Dispatcher.DispatcherComposeIntercep
         throw error;
       }
     }
-    waiting.push(() => {
+    slots.wait(() => {
       try {
         dispatch(opts, wrapped);
       } catch (error) {
