@@ -33,14 +33,25 @@ export async function fuzzLive(
   }
 }
 
-/** A counting proxy in front of a site: every request path is counted, `/probe/*` answered locally. */
-export async function countingProxy(target: string): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+/**
+ * A counting proxy in front of a site: every request path is counted with the parallel world it
+ * named (`worlds`, same order), and the most requests it had in flight at once; `/probe/*` is
+ * answered locally.
+ */
+export async function countingProxy(target: string): Promise<{ url: string; seen: string[]; worlds: (string | undefined)[]; mostInFlight(): number; close(): Promise<void> }> {
   const seen: string[] = [];
+  const worlds: (string | undefined)[] = [];
+  let inFlight = 0;
+  let most = 0;
   const server: Server = createServer((req, res) => {
+    most = Math.max(most, ++inFlight);
+    res.on('close', () => inFlight--);
+    const world = req.headers['x-bookfuzz-world'];
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       seen.push(`${req.method} ${req.url}`);
+      worlds.push(typeof world === 'string' ? world : undefined);
       if ((req.url ?? '').startsWith('/probe/')) {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         return;
@@ -66,6 +77,8 @@ export async function countingProxy(target: string): Promise<{ url: string; seen
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    worlds,
+    mostInFlight: () => most,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
