@@ -92,7 +92,8 @@ function capturing(pool: Dispatcher, limit: number): { dispatcher: Dispatcher; c
 
 /**
  * bookfuzz against autocannon on the same pages at the same concurrency. bookfuzz runs
- * `concurrency` lanes (`--workers`), each in a parallel world of the site; autocannon opens as
+ * `concurrency` lanes (`--workers`) as `fuzz` does, each with one request in flight and its twin
+ * sides in two parallel worlds of the site (`openLiveLanes`); autocannon opens as
  * many connections, each in a parallel world of its own, and replays the requests of a
  * one-lane bookfuzz run in order with correlation: session cookies, CSRF tokens and one-time
  * codes that the site makes up anew are swapped for the replay's own (`correlate.ts`), so it
