@@ -19,6 +19,7 @@ import { openLiveLanes } from '../targets/http/live-lanes.js';
 import { forwardingHandler } from '../targets/http/interceptors/forwarding-handler.js';
 import { bin, cliNodeFlags } from './cli-node-flags.js';
 import { correlate, translate } from './correlate.js';
+import { median } from '../oracles/welch.js';
 
 const token = 'bench-token';
 
@@ -38,9 +39,14 @@ export async function startStagingProcess(variant: 'fixed' | 'vulnerable'): Prom
 }
 
 export interface LiveRateFigures {
+  /** Medians over the rounds. */
   bookfuzzRps: number;
   autocannonRps: number;
+  /** Median of the rounds' ratios (bookfuzz ÷ autocannon, each round's two runs taken one after the other). */
   ratio: number;
+  /** Lowest and highest ratio of a round. */
+  ratioRange: [number, number];
+  /** Requests of one bookfuzz run. */
   requests: number;
   /** Share of autocannon's answers with the status bookfuzz got for the same request: how faithful the replay is. */
   sameStatus: number;
@@ -100,7 +106,7 @@ function capturing(pool: Dispatcher, limit: number): { dispatcher: Dispatcher; c
  * reaches the same pages with the same answers rather than cheap refusals. `sameStatus` says
  * how well that worked.
  */
-export async function liveRate(modelName: string, url: string, options: { runs: number; concurrency: number }): Promise<LiveRateFigures> {
+export async function liveRate(modelName: string, url: string, options: { runs: number; concurrency: number; rounds: number }): Promise<LiveRateFigures> {
   const model = await loadModel(modelName);
   const binding = model.http;
   if (!binding) throw new Error(`${modelName} has no HTTP binding`);
@@ -118,14 +124,21 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   await recordAgent.close();
 
   // bookfuzz: `concurrency` lanes in parallel worlds, built as `fuzz --workers` builds them.
-  const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
-  const lanes = openLiveLanes({ model, binding, lanes: concurrency, worlds: 'bench', site: { baseUrl: url, seedToken: token, budget } });
-  const started = performance.now();
-  await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners: lanes.runners, describe: { variant: 'fixed', flaws: [] } });
-  const bookfuzzRps = budget.used() / ((performance.now() - started) / 1000);
-  await lanes.close();
+  let requestsSent = 0;
+  const timeBookfuzz = async (): Promise<number> => {
+    const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
+    const lanes = openLiveLanes({ model, binding, lanes: concurrency, worlds: 'bench', site: { baseUrl: url, seedToken: token, budget } });
+    const started = performance.now();
+    await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners: lanes.runners, describe: { variant: 'fixed', flaws: [] } });
+    const rps = budget.used() / ((performance.now() - started) / 1000);
+    requestsSent = budget.used();
+    await lanes.close();
+    return rps;
+  };
 
   let same = 0;
+  /** All answers of every replay (for `sameStatus`), and those of the replay being timed. */
+  let replied = 0;
   let answers = 0;
   let connections = 0;
   let lastAnswer = 0;
@@ -147,6 +160,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
       },
       onResponse(status: number, body: string, context: Context, responseHeaders?: Record<string, string | string[] | undefined>) {
         answers++;
+        replied++;
         lastAnswer = performance.now();
         if (status === c.status) same++;
         const cookies = Object.entries(responseHeaders ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
@@ -158,10 +172,34 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   // Each connection replays the whole list once, in order.
   // Timed here, up to the last answer: autocannon notices that `amount` is reached only at its
   // next one-second tick, and its `duration` is that coarse too.
-  const replayStarted = performance.now();
-  await autocannon({ url, connections: concurrency, amount: captured.length * concurrency, requests });
-  const autocannonRps = answers / ((lastAnswer - replayStarted) / 1000);
-  return { bookfuzzRps, autocannonRps, ratio: bookfuzzRps / autocannonRps, requests: budget.used(), sameStatus: answers === 0 ? 0 : same / answers };
+  const timeAutocannon = async (): Promise<number> => {
+    answers = 0;
+    const replayStarted = performance.now();
+    await autocannon({ url, connections: concurrency, amount: captured.length * concurrency, requests });
+    return answers / ((lastAnswer - replayStarted) / 1000);
+  };
+
+  // Rounds taken in turn, the order swapped every round: this machine's speed drifts by tens of
+  // percent within minutes, so a ratio compares two runs taken close together.
+  const rounds: { bookfuzz: number; autocannon: number }[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    if (round % 2 === 0) {
+      const bookfuzz = await timeBookfuzz();
+      rounds.push({ bookfuzz, autocannon: await timeAutocannon() });
+    } else {
+      const autocannonRps = await timeAutocannon();
+      rounds.push({ bookfuzz: await timeBookfuzz(), autocannon: autocannonRps });
+    }
+  }
+  const ratios = rounds.map((r) => r.bookfuzz / r.autocannon);
+  return {
+    bookfuzzRps: median(rounds.map((r) => r.bookfuzz)),
+    autocannonRps: median(rounds.map((r) => r.autocannon)),
+    ratio: median(ratios),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    requests: requestsSent,
+    sameStatus: replied === 0 ? 0 : same / replied,
+  };
 }
 
 /** Peak resident memory of `bookfuzz fuzz` (started as its bin starts it) sending `requests` requests (read from /proc while it runs). */

@@ -2,7 +2,8 @@
  * `npm run bench`: prints tables of figures (not a timed test).
  *   detection — cases to first failure per planted flaw, by variation vs the naive baseline
  *   throughput — model-mode twin runs and steps per second on one core
- * Options: --seeds N (default 50), --cap N (default 20000), --worker-runs N (default 10000), --only <model>, --live.
+ * Options: --seeds N (default 50), --cap N (default 20000), --worker-runs N (default 10000), --only <model>,
+ * --live (add the live tables), --live-only (only those), --rss-requests N (default 100000).
  */
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
@@ -27,86 +28,92 @@ const cap = arg('cap', 20000);
 const show = (n: number) => (Number.isFinite(n) ? String(n) : `>${cap}`);
 
 const names = listModelNames().filter((n) => only === undefined || n === only);
-console.log(`detection: cases to first failure over ${seeds} seeds (cap ${cap} generated cases)`);
-console.log(['model', 'flaw', 'oracle', 'variation median', 'variation p90', 'missed', 'naive median', 'naive p90', 'naive missed'].join(' | '));
-for (const name of names) {
-  const model = await loadModel(name);
-  for (const [flaw, spec] of Object.entries(model.flaws)) {
-    for (const oracleId of spec.oracles) {
-      const oracle = oracles.find((o) => o.id === oracleId);
-      if (!oracle) continue;
-      const flaws = new Set([flaw]);
-      const byVariation = casesByVariation(model, oracle, flaws, seeds, cap);
-      const naive = oracleId === 'indistinguishable' ? casesNaive(model, oracle, flaws, seeds, cap) : undefined;
-      console.log(
-        [
-          name,
-          flaw,
-          oracleId,
-          show(byVariation.median),
-          show(byVariation.p90),
-          byVariation.missed,
-          naive ? show(naive.median) : 'n/a (no twin needed)',
-          naive ? show(naive.p90) : '',
-          naive ? naive.missed : '',
-        ].join(' | '),
-      );
+const liveOnly = process.argv.includes('--live-only');
+if (!liveOnly) {
+  console.log(`detection: cases to first failure over ${seeds} seeds (cap ${cap} generated cases)`);
+  console.log(['model', 'flaw', 'oracle', 'variation median', 'variation p90', 'missed', 'naive median', 'naive p90', 'naive missed'].join(' | '));
+  for (const name of names) {
+    const model = await loadModel(name);
+    for (const [flaw, spec] of Object.entries(model.flaws)) {
+      for (const oracleId of spec.oracles) {
+        const oracle = oracles.find((o) => o.id === oracleId);
+        if (!oracle) continue;
+        const flaws = new Set([flaw]);
+        const byVariation = casesByVariation(model, oracle, flaws, seeds, cap);
+        const naive = oracleId === 'indistinguishable' ? casesNaive(model, oracle, flaws, seeds, cap) : undefined;
+        console.log(
+          [
+            name,
+            flaw,
+            oracleId,
+            show(byVariation.median),
+            show(byVariation.p90),
+            byVariation.missed,
+            naive ? show(naive.median) : 'n/a (no twin needed)',
+            naive ? show(naive.p90) : '',
+            naive ? naive.missed : '',
+          ].join(' | '),
+        );
+      }
     }
   }
-}
 
-console.log('\nthroughput: model mode, fixed variant, every oracle, 2000 cases per oracle, one core');
-console.log(['model', 'twin runs/s', 'steps/s', 'cases'].join(' | '));
-for (const name of names) {
-  const model = await loadModel(name);
-  const t = await modelThroughput(model, oracles, 2000);
-  console.log([name, Math.round(t.twinRunsPerSecond), Math.round(t.stepsPerSecond), t.cases].join(' | '));
-}
+  console.log('\nthroughput: model mode, fixed variant, every oracle, 2000 cases per oracle, one core');
+  console.log(['model', 'twin runs/s', 'steps/s', 'cases'].join(' | '));
+  for (const name of names) {
+    const model = await loadModel(name);
+    const t = await modelThroughput(model, oracles, 2000);
+    console.log([name, Math.round(t.twinRunsPerSecond), Math.round(t.stepsPerSecond), t.cases].join(' | '));
+  }
 
-console.log('\nengine overhead: bookfuzz model mode (indistinguishable) vs a plain fast-check property over the same simulator, 3000 cases');
-console.log(['model', 'bookfuzz cases/s', 'plain cases/s', 'ratio'].join(' | '));
-for (const name of names) {
-  const model = await loadModel(name);
-  if (Object.keys(model.secrets).length === 0) continue;
-  const o = await engineOverhead(model, oracles, 3000);
-  console.log([name, Math.round(o.bookfuzzPerSecond), Math.round(o.plainPerSecond), `${Math.round(o.ratio * 100)}%`].join(' | '));
-}
+  console.log('\nengine overhead: bookfuzz model mode (indistinguishable) vs a plain fast-check property over the same simulator, 3000 cases');
+  console.log(['model', 'bookfuzz cases/s', 'plain cases/s', 'ratio'].join(' | '));
+  for (const name of names) {
+    const model = await loadModel(name);
+    if (Object.keys(model.secrets).length === 0) continue;
+    const o = await engineOverhead(model, oracles, 3000);
+    console.log([name, Math.round(o.bookfuzzPerSecond), Math.round(o.plainPerSecond), `${Math.round(o.ratio * 100)}%`].join(' | '));
+  }
 
-console.log(`\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, ${workerRuns} runs per oracle, each run in a fresh process, medians of 3 rounds`);
-console.log('(cores busy: CPU time of the whole process over wall time; machine limit: two --workers 1 runs started at once in two processes, 2 × one run ÷ the pair)');
-console.log(['model', '1 worker s', '2 workers s', 'speed-up', 'rounds', 'cores busy 1 → 2', 'machine limit', 'same findings'].join(' | '));
-for (const name of names) {
-  const w = await workerSpeedup(name, workerRuns);
+  console.log(`\nworkers: --workers 2 vs --workers 1, vulnerable variant, every oracle, ${workerRuns} runs per oracle, each run in a fresh process, medians of 3 rounds`);
+  console.log('(cores busy: CPU time of the whole process over wall time; machine limit: two --workers 1 runs started at once in two processes, 2 × one run ÷ the pair)');
+  console.log(['model', '1 worker s', '2 workers s', 'speed-up', 'rounds', 'cores busy 1 → 2', 'machine limit', 'same findings'].join(' | '));
+  for (const name of names) {
+    const w = await workerSpeedup(name, workerRuns);
+    console.log(
+      [
+        name,
+        w.oneSeconds.toFixed(2),
+        w.twoSeconds.toFixed(2),
+        `${w.speedup.toFixed(2)}×`,
+        w.range.map((r) => `${r.toFixed(2)}×`).join('–'),
+        `${w.oneCores.toFixed(2)} → ${w.twoCores.toFixed(2)}`,
+        `${w.limit.toFixed(2)}×`,
+        w.sameFindings,
+      ].join(' | '),
+    );
+  }
+
+  const scaling = await threadScaling();
   console.log(
-    [
-      name,
-      w.oneSeconds.toFixed(2),
-      w.twoSeconds.toFixed(2),
-      `${w.speedup.toFixed(2)}×`,
-      w.range.map((r) => `${r.toFixed(2)}×`).join('–'),
-      `${w.oneCores.toFixed(2)} → ${w.twoCores.toFixed(2)}`,
-      `${w.limit.toFixed(2)}×`,
-      w.sameFindings,
-    ].join(' | '),
+    `machine: two threads against one doing the same work each: ${scaling.compute.toFixed(2)}× for a loop that only computes, ` +
+      `${scaling.allocate.toFixed(2)}× for one that allocates and keeps objects (threads that contend for memory scale below 2×)`,
   );
 }
 
-const scaling = await threadScaling();
-console.log(
-  `machine: two threads against one doing the same work each: ${scaling.compute.toFixed(2)}× for a loop that only computes, ` +
-    `${scaling.allocate.toFixed(2)}× for one that allocates and keeps objects (threads that contend for memory scale below 2×)`,
-);
-
-if (process.argv.includes('--live')) {
+if (liveOnly || process.argv.includes('--live')) {
   const { url, child } = await startStagingProcess('fixed');
   try {
     console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');
-    console.log(['model', 'concurrency', 'bookfuzz req/s', 'autocannon req/s', 'ratio', 'same status'].join(' | '));
+    console.log(['model', 'concurrency', 'bookfuzz req/s', 'autocannon req/s', 'ratio', 'rounds', 'same status'].join(' | '));
     for (const name of ['nhs-covid-booking', 'household-booking']) {
-      // 1 and 2: the client's own time per request counts in full; 8: enough lanes to keep the site busy while the client works.
+      // 1 and 2: few lanes, the client's own time per request shows; 8: enough lanes to keep the site busy while the client works.
       for (const concurrency of [1, 2, 8]) {
-        const r = await liveRate(name, url, { runs: 100 * concurrency, concurrency });
-        console.log([name, concurrency, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), `${Math.round(r.ratio * 100)}%`, `${(r.sameStatus * 100).toFixed(1)}%`].join(' | '));
+        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds: 3 });
+        const percent = (x: number) => `${Math.round(x * 100)}%`;
+        console.log(
+          [name, concurrency, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), percent(r.ratio), `${percent(r.ratioRange[0])}–${percent(r.ratioRange[1])}`, `${(r.sameStatus * 100).toFixed(1)}%`].join(' | '),
+        );
       }
     }
     const requests = arg('rss-requests', 100_000);
