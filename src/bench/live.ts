@@ -172,10 +172,27 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   // Each connection replays the whole list once, in order.
   // Timed here, up to the last answer: autocannon notices that `amount` is reached only at its
   // next one-second tick, and its `duration` is that coarse too.
+  // A replay that does not end (seen twice in one day, cause unknown) is stopped and reported
+  // with what autocannon counted, instead of holding the bench for ever.
   const timeAutocannon = async (): Promise<number> => {
     answers = 0;
+    const expected = captured.length * concurrency;
     const replayStarted = performance.now();
-    await autocannon({ url, connections: concurrency, amount: captured.length * concurrency, requests });
+    const limitMs = Math.max(60_000, expected * 3);
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      let guard: NodeJS.Timeout | undefined;
+      const replay = autocannon({ url, connections: concurrency, amount: expected, requests }, (error: unknown, done) => {
+        clearTimeout(guard);
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve(done);
+      });
+      guard = setTimeout(() => replay.stop(), limitMs);
+    });
+    if (answers < expected) {
+      throw new Error(
+        `autocannon's replay got ${answers} of ${expected} answers in ${Math.round(limitMs / 1000)} s (autocannon counted ${result.requests.sent} sent, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} not 2xx): stopped`,
+      );
+    }
     return answers / ((lastAnswer - replayStarted) / 1000);
   };
 

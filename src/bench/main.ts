@@ -109,7 +109,11 @@ if (liveOnly || process.argv.includes('--live')) {
     for (const name of ['nhs-covid-booking', 'household-booking']) {
       // 1 and 2: few lanes, the client's own time per request shows; 8: enough lanes to keep the site busy while the client works.
       for (const concurrency of [1, 2, 8]) {
-        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds: 3 });
+        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds: 3 }).catch((error: unknown) => error as Error);
+        if (r instanceof Error) {
+          console.log([name, concurrency, `n/a: ${r.message}`].join(' | '));
+          continue;
+        }
         const percent = (x: number) => `${Math.round(x * 100)}%`;
         console.log(
           [name, concurrency, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), percent(r.ratio), `${percent(r.ratioRange[0])}–${percent(r.ratioRange[1])}`, `${(r.sameStatus * 100).toFixed(1)}%`].join(' | '),
