@@ -137,8 +137,9 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   };
 
   let same = 0;
-  /** All answers of every replay (for `sameStatus`), and those of the replay being timed. */
+  /** Answers of every replay (for `sameStatus`). */
   let replied = 0;
+  /** Answers of the replay being timed. */
   let answers = 0;
   let connections = 0;
   let lastAnswer = 0;
@@ -172,8 +173,8 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   // Each connection replays the whole list once, in order.
   // Timed here, up to the last answer: autocannon notices that `amount` is reached only at its
   // next one-second tick, and its `duration` is that coarse too.
-  // A replay that does not end (seen twice in one day, cause unknown) is stopped and reported
-  // with what autocannon counted, instead of holding the bench for ever.
+  // A replay that does not end (seen once, its cause not found) is stopped after a bound and
+  // reported with what autocannon counted, instead of holding the bench for ever.
   const timeAutocannon = async (): Promise<number> => {
     answers = 0;
     const expected = captured.length * concurrency;
@@ -190,7 +191,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
     });
     if (answers < expected) {
       throw new Error(
-        `autocannon's replay got ${answers} of ${expected} answers in ${Math.round(limitMs / 1000)} s (autocannon counted ${result.requests.sent} sent, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} not 2xx): stopped`,
+        `autocannon's replay ended with ${answers} of ${expected} answers (stopped after ${Math.round(limitMs / 1000)} s at most; autocannon counted ${result.requests.sent} sent, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} not 2xx)`,
       );
     }
     return answers / ((lastAnswer - replayStarted) / 1000);
