@@ -6,7 +6,7 @@ import { jsonShape } from './json-shape.js';
 import { lengthBucket } from './length-bucket.js';
 import { maskTyped } from './mask-typed.js';
 import { pathTemplate } from './path-template.js';
-import { maskedByteLength, maskVolatile } from './volatile-masks.js';
+import { maskVolatile } from './volatile-masks.js';
 
 export interface ObserveOptions {
   /** Values the actor typed in this step (`{ nhsNumber: '9990000018' }`): shown as `‹nhsNumber›`. */
@@ -49,9 +49,8 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
     responses: responses.map((response) => {
       const headers = lowerCase(response.headers);
       const echoes = echoesOf(headers, options.echoedHeaders);
-      const withPlaceholders = (text: string): string => maskTyped(unechoed(text, echoes), typed);
-      const mask = (text: string): string => maskVolatile(withPlaceholders(text));
-      return observeResponse(response, headers, mask, path, maskedByteLength(withPlaceholders(response.body)));
+      const mask = (text: string): string => maskVolatile(maskTyped(unechoed(text, echoes), typed));
+      return observeResponse(response, headers, mask, path);
     }),
   };
 }
@@ -74,14 +73,8 @@ function unechoed(text: string, echoes: readonly [string, string][]): string {
   return out;
 }
 
-/** One response's observation; `headers` are its headers with lower-case names, `bytes` its body's length once masked. */
-function observeResponse(
-  response: HttpResponse,
-  headers: Readonly<Record<string, string>>,
-  mask: (text: string) => string,
-  path: (p: string) => string,
-  bytes: number,
-): JsonObject {
+/** One response's observation; `headers` are its headers with lower-case names. */
+function observeResponse(response: HttpResponse, headers: Readonly<Record<string, string>>, mask: (text: string) => string, path: (p: string) => string): JsonObject {
   const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const observed: JsonObject = {
     status: response.status,
@@ -90,7 +83,7 @@ function observeResponse(
     cookies: [...new Set(response.setCookies)].sort(),
     headers: relevantHeaders(headers, mediaType, mask, path),
     body: observeBody(response.body, mediaType, mask),
-    length: lengthBucket(bytes),
+    length: lengthBucket(Buffer.byteLength(mask(response.body))),
   };
   if (response.truncated) observed['truncated'] = true;
   return observed;

@@ -23,41 +23,6 @@ export function maskVolatile(text: string): string {
   return out + maskStretch(text.slice(last));
 }
 
-/**
- * `Buffer.byteLength(maskVolatile(text))`, for a whole page, without masking the whole page: the
- * text is cut before every `<`, and only the pieces holding a digit or a `-` (what every mask
- * needs) are masked. No mask matches across a `<` and each mask looks at most at the character
- * beside its match, which `<` stands in for as well as a piece's end does, so the length is the
- * same; the one exception is a `‹…›` placeholder with a `<` inside, which the whole-text masking
- * would keep as it is. Most pieces of a page are markup without digits, and the page-wide scans
- * of each mask (a month name matches `margin`) are what made a page's length cost most of its
- * masking.
- */
-export function maskedByteLength(text: string): number {
-  let length = Buffer.byteLength(text);
-  let start = 0;
-  let needsMask = false;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : LESS_THAN;
-    if (code === LESS_THAN) {
-      if (needsMask) {
-        const piece = text.slice(start, i);
-        length += Buffer.byteLength(maskVolatile(piece)) - Buffer.byteLength(piece);
-      }
-      start = i;
-      needsMask = false;
-    } else if ((code >= DIGIT_0 && code <= DIGIT_9) || code === HYPHEN) {
-      needsMask = true;
-    }
-  }
-  return length;
-}
-
-const LESS_THAN = 0x3c;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const HYPHEN = 0x2d;
-
 export const TIME = '‹time›';
 export const DATE = '‹date›';
 export const UUID = '‹uuid›';
