@@ -122,7 +122,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('report', { type: 'string', describe: 'reports to write: json,junit,sarif,html' })
           .option('out', { type: 'string', describe: 'folder for --report files (default bookfuzz-report)' })
           .option('config', { type: 'string', describe: 'configuration file' })
-          .option('workers', { type: 'string', describe: 'chunks searched at once, each lane in a parallel world of the site (x-bookfuzz-world), sharing one rate limit and budget (a number or auto)' })
+          .option('workers', { type: 'string', describe: 'lanes searching at once, one request in flight each, each in parallel worlds of the site (x-bookfuzz-world) with its twin sides at once, sharing one rate limit and budget (a number or auto)' })
           .option('shard', { type: 'string', describe: 'run only slice i of n of the search (i/n)' }),
       async (a) => {
         const { config } = await loadConfig(io.cwd, a.config);
