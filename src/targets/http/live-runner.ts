@@ -48,7 +48,8 @@ export interface LiveRunner extends CaseRunner {
 
 /**
  * Runs twin cases against a live site through a model's HTTP binding. Each side of the twin
- * gets a fresh site handle (fresh cookie jars) and the world is put on the site first. The
+ * gets a fresh site handle (fresh cookie jars) and the world is put on the site first; the
+ * sides run one after the other, or at once in two parallel worlds (`sidesAtOnce`). The
  * model's own simulator, with no flaw, runs alongside as the reference semantics: it supplies
  * the server-side world each step is judged on. Observations have typed values and learned
  * noise masked. A transport failure ends that side at the failing step (both sides are judged
