@@ -18,8 +18,7 @@ if (!binding) throw new Error(`${name} has no HTTP binding`);
 const { url, child } = await startStagingProcess('fixed');
 
 /** Requests per second of one lane: `worlds` set runs the sides at once, undefined in turn. */
-async function rate(worlds: string | undefined): Promise<number> {
-  if (!binding) throw new Error(`${name} has no HTTP binding`);
+const rate = async (worlds: string | undefined): Promise<number> => {
   const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
   const lanes = openLiveLanes({ model, binding, lanes: 1, worlds, site: { baseUrl: url, seedToken: 'bench-token', budget } });
   const started = performance.now();
@@ -29,7 +28,7 @@ async function rate(worlds: string | undefined): Promise<number> {
   } finally {
     await lanes.close();
   }
-}
+};
 
 try {
   // Warm up the site and this process's code once each way, untimed.

@@ -29,8 +29,9 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
  */
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
   return async (tasks, local, onResult) => {
+    const lanes = Math.min(count, tasks.length);
     // A run of one chunk (or one lane) is searched here, as with --workers 1.
-    if (Math.min(count, tasks.length) <= 1) return sequentialExecutor(tasks, local, onResult);
+    if (lanes <= 1) return sequentialExecutor(tasks, local, onResult);
     const results: ChunkResult[] = new Array(tasks.length);
     const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const queue = new Int32Array(shared);
@@ -78,7 +79,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
         );
       });
     try {
-      await Promise.all(Array.from({ length: Math.min(count, tasks.length) }, workerLane));
+      await Promise.all(Array.from({ length: lanes }, workerLane));
     } catch (error) {
       // One lane failed: the others take no more chunks, and the workers stop now.
       failed = true;

@@ -82,15 +82,9 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
   const hosts = createHostAllowlist(options.allowHosts);
   if (!hosts.allows(base)) throw hostNotAllowed(base.host, options.baseUrl);
 
-  const timeoutMs = positive(options.timeoutMs ?? 10_000, 'timeoutMs');
+  const timeoutMs = positive(options.timeoutMs ?? defaultTimeoutMs, 'timeoutMs');
   const maxBodyBytes = positive(options.maxBodyBytes ?? 1024 * 1024, 'maxBodyBytes');
-  const agent: Dispatcher =
-    options.pool ??
-    new Agent({
-      connect: options.connect ?? { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+  const agent: Dispatcher = options.pool ?? createLivePool(timeoutMs, options.connect);
   // compose() wraps in list order, so the last interceptor is the outermost.
   const shared: Dispatcher.DispatcherComposeInterceptor[] = [
     rateLimit(options.rateLimiter ?? createRateLimiter(undefined)),
@@ -136,6 +130,17 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
     requestCount: () => sent,
     close: () => (options.pool ? Promise.resolve() : agent.close()),
   };
+}
+
+/** Connect, response-headers and body-stall timeout of a live site's requests unless told otherwise. */
+export const defaultTimeoutMs = 10_000;
+
+/**
+ * A connection pool for live sites, with `timeoutMs` to connect, to get the response headers
+ * and between body chunks. One per live site unless a run shares one (`LiveSiteOptions.pool`).
+ */
+export function createLivePool(timeoutMs: number, connect?: buildConnector.connector): Agent {
+  return new Agent({ connect: connect ?? { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }
 
 function positive(value: number, name: string): number {

@@ -117,7 +117,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       baseUrl: target,
       allowHosts,
       rateLimiter: createRateLimiter(options.rps),
-      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(budget ? { budget } : {}),
       ...(seedToken ? { seedToken } : {}),
     },

@@ -1,8 +1,7 @@
-import { Agent } from 'undici';
 import { BookfuzzError } from '../../errors.js';
 import type { Model } from '../../model/model.js';
 import type { HttpBinding } from './binding.js';
-import { createLiveSite, type LiveSiteOptions } from './create-live-site.js';
+import { createLivePool, createLiveSite, defaultTimeoutMs, type LiveSiteOptions } from './create-live-site.js';
 import { createInFlightLimit } from './interceptors/concurrency.js';
 import { liveRunner, type LiveRunner, type LiveRunnerOptions } from './live-runner.js';
 
@@ -42,8 +41,7 @@ export function openLiveLanes(options: LiveLanesOptions): LiveLanes {
   if (worlds === undefined && lanes !== 1) {
     throw new BookfuzzError('BF_USAGE', `${lanes} lanes need a site with parallel worlds (x-bookfuzz-world)`, { where: 'live lanes' });
   }
-  const timeoutMs = options.site.timeoutMs ?? 10_000;
-  const pools = Array.from({ length: lanes }, () => new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
+  const pools = Array.from({ length: lanes }, () => createLivePool(options.site.timeoutMs ?? defaultTimeoutMs));
   const runners = pools.map((pool, lane) => {
     const inFlight = createInFlightLimit(1);
     return liveRunner({
