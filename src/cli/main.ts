@@ -123,6 +123,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('out', { type: 'string', describe: 'folder for --report files (default bookfuzz-report)' })
           .option('config', { type: 'string', describe: 'configuration file' })
           .option('workers', { type: 'string', describe: 'lanes searching at once, one request in flight each, each in parallel worlds of the site (x-bookfuzz-world) with its twin sides at once, sharing one rate limit and budget (a number or auto)' })
+          .option('parallel-worlds', { type: 'boolean', default: false, describe: 'the target keeps parallel worlds (x-bookfuzz-world): with --workers 1 too, run each twin\'s two sides at once, one request in flight' })
           .option('shard', { type: 'string', describe: 'run only slice i of n of the search (i/n)' }),
       async (a) => {
         const { config } = await loadConfig(io.cwd, a.config);
@@ -152,6 +153,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             out: a.out ?? config.out ?? 'bookfuzz-report',
             signal,
             workers: workersOption(a.workers),
+            parallelWorlds: a['parallel-worlds'],
             shard: shardOption(a.shard),
           }),
         );

@@ -37,6 +37,8 @@ export interface FuzzArgs {
   out: string;
   signal?: AbortSignal | undefined;
   workers?: number | undefined;
+  /** `--parallel-worlds`: the target has parallel worlds, so one lane runs its twin sides at once. */
+  parallelWorlds?: boolean | undefined;
   shard?: Shard | undefined;
 }
 
@@ -66,6 +68,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       timingSamples: args.timingSamples,
       timingThreshold: args.timingThreshold,
       workers: args.workers,
+      parallelWorlds: args.parallelWorlds,
       shard: args.shard,
       signal: args.signal,
       onEvent: (event) => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../index.js';
 import { countingProxy } from '../../spec/spec-test-support.js';
 import { startStagingSite } from '../../staging/index.js';
+import { startTestServer } from './test-server.js';
 
 describe('fuzz (library API, live mode)', () => {
   it('finds a planted flaw on the staging site and returns the run document, findings with a curl script', async () => {
@@ -40,6 +41,36 @@ describe('fuzz (library API, live mode)', () => {
       expect((two.notes ?? []).filter((n) => n.startsWith("transport error"))).toEqual([]);
     } finally {
       await site.close();
+    }
+  }, 300_000);
+
+  it('--parallel-worlds runs one lane\'s twin sides at once in two worlds of the target, one request in flight, same findings; a one-world site is refused', async () => {
+    const site = await startStagingSite({ seedToken: 'tok', port: 0, flaws: ['idor-view'] });
+    const proxy = await countingProxy(site.url);
+    try {
+      const options = { seedToken: 'tok', runs: 100, seed: 3, confirmations: 1, oracles: ['no-canary-leak'] };
+      const inTurn = await fuzz('household-booking', { ...options, target: site.url });
+      const atOnce = await fuzz('household-booking', { ...options, target: proxy.url, parallelWorlds: true });
+      const keys = (run: typeof inTurn) => run.findings.map((f) => `${f.oracle} ${f.id}`).sort();
+      expect(inTurn.findings.length).toBeGreaterThan(0);
+      expect(keys(atOnce)).toEqual(keys(inTurn));
+      const names = new Set(proxy.worlds.map((w) => w?.replace(/^bookfuzz-[0-9a-f]+-/, '')));
+      expect([...names].sort()).toEqual(['1-a', '1-b']);
+      expect(proxy.mostInFlight()).toBe(1);
+    } finally {
+      await proxy.close();
+      await site.close();
+    }
+    const oneWorld = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ seeded: 'household-booking' }));
+    });
+    try {
+      await expect(fuzz('household-booking', { target: oneWorld.baseUrl, seedToken: 'tok', runs: 5, seed: 1, parallelWorlds: true })).rejects.toThrow(
+        /keeps one world.*without --parallel-worlds/,
+      );
+    } finally {
+      await oneWorld.close();
     }
   }, 300_000);
 

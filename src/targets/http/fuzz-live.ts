@@ -44,6 +44,13 @@ export interface FuzzOptions {
    * when seeding); they share one rate limit and budget.
    */
   workers?: number | undefined;
+  /**
+   * With one lane against a target: run its twins' two sides at the same time, in two parallel
+   * worlds of the site, as the embedded staging site and several lanes always do (default false:
+   * a target is assumed to keep one world, and the sides run in turn in it). Still one request in
+   * flight. A site that keeps one world is refused at the first seed.
+   */
+  parallelWorlds?: boolean | undefined;
   shard?: Shard | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: EngineListener | undefined;
@@ -98,11 +105,12 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
   // Every lane keeps two worlds on it (`openLiveLanes`), and a world it forgot would fail its lane.
   const site = startStagingSite ? await startStagingSite({ flaws: choice.flaws, port: 0, maxWorlds: Math.max(64, 2 * workers), ...(seedToken ? { seedToken } : {}) }) : undefined;
   const target = site?.url ?? options.target ?? '';
-  // Where the site has parallel worlds (the embedded one does; a target with several lanes must),
-  // each lane works in worlds of its own (`x-bookfuzz-world`), named for this run so that runs
-  // side by side do not meet, and runs its twins' sides at the same time.
+  // Where the site has parallel worlds (the embedded one does; a target with several lanes must,
+  // and one with `parallelWorlds` says it does), each lane works in worlds of its own
+  // (`x-bookfuzz-world`), named for this run so that runs side by side do not meet, and runs its
+  // twins' sides at the same time.
   const runId = randomBytes(4).toString('hex');
-  const worlds = options.staging === true || workers > 1 ? `bookfuzz-${runId}` : undefined;
+  const worlds = options.staging === true || workers > 1 || options.parallelWorlds === true ? `bookfuzz-${runId}` : undefined;
   // Ends the search early without calling the run interrupted: budget spent, or the target is down.
   const stop = new AbortController();
   let gaveUp: BookfuzzError | undefined;

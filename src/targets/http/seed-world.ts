@@ -43,7 +43,7 @@ export async function seedWorld(site: LiveSite, model: string, world: object): P
   if (site.world !== undefined && (!('world' in body) || body.world !== site.world)) {
     throw new BookfuzzError(
       'BF_USAGE',
-      `the site keeps one world (it did not answer the seed with "world": "${site.world}"), so parallel lanes would overwrite each other's worlds: run with --workers 1, or use a site that supports x-bookfuzz-world`,
+      `the site keeps one world (it did not answer the seed with "world": "${site.world}"), so parallel lanes and twin sides would overwrite each other's worlds: run with --workers 1 and without --parallel-worlds, or use a site that supports x-bookfuzz-world`,
       { where },
     );
   }
