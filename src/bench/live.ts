@@ -50,6 +50,37 @@ export interface LiveRateFigures {
   requests: number;
   /** Share of autocannon's answers with the status bookfuzz got for the same request: how faithful the replay is. */
   sameStatus: number;
+  /**
+   * CPU time per request (µs, medians over the rounds) of each client (this process while it
+   * runs) and of the site (its process, read from /proc: undefined where there is none), under
+   * each client: which side bounds the rate.
+   */
+  cpu: { bookfuzz: number; autocannon: number; siteUnderBookfuzz: number | undefined; siteUnderAutocannon: number | undefined };
+}
+
+/** CPU time of this process and of the site's (Linux /proc; undefined elsewhere), in µs. */
+function cpuNow(sitePid: number | undefined): { client: number; site: number | undefined } {
+  const usage = process.cpuUsage();
+  let site: number | undefined;
+  if (sitePid !== undefined) {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the command name: user and system time in clock ticks (100 per second).
+      const fields = readFileSync(`/proc/${sitePid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      site = (Number(fields[11]) + Number(fields[12])) * 10_000;
+    } catch {
+      site = undefined;
+    }
+  }
+  return { client: usage.user + usage.system, site: Number.isFinite(site) ? site : undefined };
+}
+
+/** CPU per request of a timed run: `rps` and how many requests it counted. */
+async function metered(sitePid: number | undefined, run: () => Promise<{ rps: number; requests: number }>): Promise<{ rps: number; client: number; site: number | undefined }> {
+  const before = cpuNow(sitePid);
+  const { rps, requests } = await run();
+  const after = cpuNow(sitePid);
+  const site = before.site !== undefined && after.site !== undefined ? (after.site - before.site) / requests : undefined;
+  return { rps, client: (after.client - before.client) / requests, site };
 }
 
 /** One request bookfuzz sent, as it went on the wire, with the answer it got. */
@@ -106,7 +137,7 @@ function capturing(pool: Dispatcher, limit: number): { dispatcher: Dispatcher; c
  * reaches the same pages with the same answers rather than cheap refusals. `sameStatus` says
  * how well that worked.
  */
-export async function liveRate(modelName: string, url: string, options: { runs: number; concurrency: number; rounds: number }): Promise<LiveRateFigures> {
+export async function liveRate(modelName: string, url: string, options: { runs: number; concurrency: number; rounds: number; sitePid?: number | undefined }): Promise<LiveRateFigures> {
   const model = await loadModel(modelName);
   const binding = model.http;
   if (!binding) throw new Error(`${modelName} has no HTTP binding`);
@@ -125,7 +156,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
 
   // bookfuzz: `concurrency` lanes in parallel worlds, built as `fuzz --workers` builds them.
   let requestsSent = 0;
-  const timeBookfuzz = async (): Promise<number> => {
+  const timeBookfuzz = async (): Promise<{ rps: number; requests: number }> => {
     const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
     const lanes = openLiveLanes({ model, binding, lanes: concurrency, worlds: 'bench', site: { baseUrl: url, seedToken: token, budget } });
     const started = performance.now();
@@ -133,7 +164,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
     const rps = budget.used() / ((performance.now() - started) / 1000);
     requestsSent = budget.used();
     await lanes.close();
-    return rps;
+    return { rps, requests: requestsSent };
   };
 
   let same = 0;
@@ -175,7 +206,7 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   // next one-second tick, and its `duration` is that coarse too.
   // A replay that does not end (seen once, its cause not found) is stopped after a bound and
   // reported with what autocannon counted, instead of holding the bench for ever.
-  const timeAutocannon = async (): Promise<number> => {
+  const timeAutocannon = async (): Promise<{ rps: number; requests: number }> => {
     answers = 0;
     const expected = captured.length * concurrency;
     const replayStarted = performance.now();
@@ -194,29 +225,42 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
         `autocannon's replay ended with ${answers} of ${expected} answers (stopped after ${Math.round(limitMs / 1000)} s at most; autocannon counted ${result.requests.sent} sent, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} not 2xx)`,
       );
     }
-    return answers / ((lastAnswer - replayStarted) / 1000);
+    return { rps: answers / ((lastAnswer - replayStarted) / 1000), requests: answers };
   };
 
   // Rounds taken in turn, the order swapped every round: this machine's speed drifts by tens of
   // percent within minutes, so a ratio compares two runs taken close together.
-  const rounds: { bookfuzz: number; autocannon: number }[] = [];
+  type Timed = Awaited<ReturnType<typeof metered>>;
+  const rounds: { bookfuzz: Timed; autocannon: Timed }[] = [];
+  const bookfuzzRound = () => metered(options.sitePid, timeBookfuzz);
+  const autocannonRound = () => metered(options.sitePid, timeAutocannon);
   for (let round = 0; round < options.rounds; round++) {
     if (round % 2 === 0) {
-      const bookfuzz = await timeBookfuzz();
-      rounds.push({ bookfuzz, autocannon: await timeAutocannon() });
+      const bookfuzz = await bookfuzzRound();
+      rounds.push({ bookfuzz, autocannon: await autocannonRound() });
     } else {
-      const autocannonRps = await timeAutocannon();
-      rounds.push({ bookfuzz: await timeBookfuzz(), autocannon: autocannonRps });
+      const autocannon = await autocannonRound();
+      rounds.push({ bookfuzz: await bookfuzzRound(), autocannon });
     }
   }
-  const ratios = rounds.map((r) => r.bookfuzz / r.autocannon);
+  const ratios = rounds.map((r) => r.bookfuzz.rps / r.autocannon.rps);
+  const siteMedian = (pick: (r: (typeof rounds)[number]) => number | undefined): number | undefined => {
+    const values = rounds.map(pick).filter((v): v is number => v !== undefined);
+    return values.length === rounds.length ? median(values) : undefined;
+  };
   return {
-    bookfuzzRps: median(rounds.map((r) => r.bookfuzz)),
-    autocannonRps: median(rounds.map((r) => r.autocannon)),
+    bookfuzzRps: median(rounds.map((r) => r.bookfuzz.rps)),
+    autocannonRps: median(rounds.map((r) => r.autocannon.rps)),
     ratio: median(ratios),
     ratioRange: [Math.min(...ratios), Math.max(...ratios)],
     requests: requestsSent,
     sameStatus: replied === 0 ? 0 : same / replied,
+    cpu: {
+      bookfuzz: median(rounds.map((r) => r.bookfuzz.client)),
+      autocannon: median(rounds.map((r) => r.autocannon.client)),
+      siteUnderBookfuzz: siteMedian((r) => r.bookfuzz.site),
+      siteUnderAutocannon: siteMedian((r) => r.autocannon.site),
+    },
   };
 }
 

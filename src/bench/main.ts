@@ -105,18 +105,29 @@ if (liveOnly || process.argv.includes('--live')) {
   const { url, child } = await startStagingProcess('fixed');
   try {
     console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');
-    console.log(['model', 'concurrency', 'bookfuzz req/s', 'autocannon req/s', 'ratio', 'rounds', 'same status'].join(' | '));
+    console.log('(CPU µs/req: client, then the site under that client; the site runs in its own process, the client is this one)');
+    console.log(['model', 'concurrency', 'bookfuzz req/s', 'autocannon req/s', 'ratio', 'rounds', 'same status', 'CPU µs/req bookfuzz + site', 'CPU µs/req autocannon + site'].join(' | '));
     for (const name of ['nhs-covid-booking', 'household-booking']) {
       // 1 and 2: few lanes, the client's own time per request shows; 8: enough lanes to keep the site busy while the client works.
       for (const concurrency of [1, 2, 8]) {
-        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds: 3 }).catch((error: unknown) => error as Error);
+        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds: 3, sitePid: child.pid }).catch((error: unknown) => error as Error);
         if (r instanceof Error) {
           console.log([name, concurrency, `n/a: ${r.message}`].join(' | '));
           continue;
         }
         const percent = (x: number) => `${Math.round(x * 100)}%`;
         console.log(
-          [name, concurrency, Math.round(r.bookfuzzRps), Math.round(r.autocannonRps), percent(r.ratio), `${percent(r.ratioRange[0])}–${percent(r.ratioRange[1])}`, `${(r.sameStatus * 100).toFixed(1)}%`].join(' | '),
+          [
+            name,
+            concurrency,
+            Math.round(r.bookfuzzRps),
+            Math.round(r.autocannonRps),
+            percent(r.ratio),
+            `${percent(r.ratioRange[0])}–${percent(r.ratioRange[1])}`,
+            `${(r.sameStatus * 100).toFixed(1)}%`,
+            `${Math.round(r.cpu.bookfuzz)} + ${r.cpu.siteUnderBookfuzz === undefined ? 'n/a' : Math.round(r.cpu.siteUnderBookfuzz)}`,
+            `${Math.round(r.cpu.autocannon)} + ${r.cpu.siteUnderAutocannon === undefined ? 'n/a' : Math.round(r.cpu.siteUnderAutocannon)}`,
+          ].join(' | '),
         );
       }
     }
