@@ -4,12 +4,8 @@
  * rounds taken in turn with the order swapped each round, fixed variant, every oracle.
  * Usage: node --import tsx src/bench/live-sides.ts <model> <runs> <rounds>
  */
-import { checkModel } from '../engine/check.js';
 import { loadModel } from '../model/load-model.js';
-import { oracles } from '../oracles/index.js';
-import { createRequestBudget } from '../targets/http/interceptors/budget.js';
-import { openLiveLanes } from '../targets/http/live-lanes.js';
-import { startStagingProcess } from './live.js';
+import { startStagingProcess, timeLiveLanes } from './live.js';
 
 const [name = 'nhs-covid-booking', runs = '50', rounds = '4'] = process.argv.slice(2);
 const model = await loadModel(name);
@@ -18,17 +14,7 @@ if (!binding) throw new Error(`${name} has no HTTP binding`);
 const { url, child } = await startStagingProcess('fixed');
 
 /** Requests per second of one lane: `worlds` set runs the sides at once, undefined in turn. */
-const rate = async (worlds: string | undefined): Promise<number> => {
-  const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
-  const lanes = openLiveLanes({ model, binding, lanes: 1, worlds, site: { baseUrl: url, seedToken: 'bench-token', budget } });
-  const started = performance.now();
-  try {
-    await checkModel(model, oracles, { variant: 'fixed', runs: Number(runs), seed: 1, runners: lanes.runners, describe: { variant: 'fixed', flaws: [] } });
-    return budget.used() / ((performance.now() - started) / 1000);
-  } finally {
-    await lanes.close();
-  }
-};
+const rate = async (worlds: string | undefined): Promise<number> => (await timeLiveLanes(model, binding, url, { lanes: 1, worlds, runs: Number(runs) })).rps;
 
 try {
   // Warm up the site and this process's code once each way, untimed.

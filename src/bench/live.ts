@@ -11,6 +11,8 @@ import autocannon from 'autocannon';
 import { Agent, type Dispatcher } from 'undici';
 import { checkModel } from '../engine/check.js';
 import { loadModel } from '../model/load-model.js';
+import type { Model } from '../model/model.js';
+import type { HttpBinding } from '../targets/http/binding.js';
 import { oracles } from '../oracles/index.js';
 import { createLiveSite } from '../targets/http/create-live-site.js';
 import { createRequestBudget } from '../targets/http/interceptors/budget.js';
@@ -128,6 +130,28 @@ function capturing(pool: Dispatcher, limit: number): { dispatcher: Dispatcher; c
 }
 
 /**
+ * One timed bookfuzz run (fixed variant, every oracle, seed 1) on `lanes` live lanes built as
+ * `fuzz --workers` builds them, against the staging site at `url`: requests per second, and
+ * how many it sent. `worlds` undefined runs one lane's sides in turn in the site's one world.
+ */
+export async function timeLiveLanes(
+  model: Model,
+  binding: HttpBinding,
+  url: string,
+  options: { lanes: number; worlds: string | undefined; runs: number },
+): Promise<{ rps: number; requests: number }> {
+  const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
+  const lanes = openLiveLanes({ model, binding, lanes: options.lanes, worlds: options.worlds, site: { baseUrl: url, seedToken: token, budget } });
+  const started = performance.now();
+  try {
+    await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners: lanes.runners, describe: { variant: 'fixed', flaws: [] } });
+    return { rps: budget.used() / ((performance.now() - started) / 1000), requests: budget.used() };
+  } finally {
+    await lanes.close();
+  }
+}
+
+/**
  * bookfuzz against autocannon on the same pages at the same concurrency. bookfuzz runs
  * `concurrency` lanes (`--workers`) as `fuzz` does, each with one request in flight and its twin
  * sides in two parallel worlds of the site (`openLiveLanes`); autocannon opens as
@@ -157,14 +181,9 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   // bookfuzz: `concurrency` lanes in parallel worlds, built as `fuzz --workers` builds them.
   let requestsSent = 0;
   const timeBookfuzz = async (): Promise<{ rps: number; requests: number }> => {
-    const budget = createRequestBudget(Number.MAX_SAFE_INTEGER);
-    const lanes = openLiveLanes({ model, binding, lanes: concurrency, worlds: 'bench', site: { baseUrl: url, seedToken: token, budget } });
-    const started = performance.now();
-    await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runners: lanes.runners, describe: { variant: 'fixed', flaws: [] } });
-    const rps = budget.used() / ((performance.now() - started) / 1000);
-    requestsSent = budget.used();
-    await lanes.close();
-    return { rps, requests: requestsSent };
+    const timed = await timeLiveLanes(model, binding, url, { lanes: concurrency, worlds: 'bench', runs: options.runs });
+    requestsSent = timed.requests;
+    return timed;
   };
 
   let same = 0;

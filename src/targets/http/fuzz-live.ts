@@ -39,9 +39,9 @@ export interface FuzzOptions {
   /** |t| above which the `timing` oracle says `leak` (default 4.5). */
   timingThreshold?: number | undefined;
   /**
-   * Lanes run at once (default 1). Each works in a parallel world of its own on the site
-   * (`x-bookfuzz-world`; the embedded staging site supports it, a site with one world is refused
-   * when seeding); they share one rate limit and budget.
+   * Lanes run at once (default 1). With two or more, each works in parallel worlds of its own on
+   * the site, one per twin side (`x-bookfuzz-world`; the embedded staging site supports it, a
+   * site with one world is refused when seeding); they share one rate limit and budget.
    */
   workers?: number | undefined;
   /**
