@@ -24,3 +24,32 @@ describe('extract', () => {
     expect(inputValue('<form><table><input name=_csrf value=x><p>unclosed <b>tags', '_csrf')).toBe('x');
   });
 });
+
+describe('extract reads a page the way a browser does', () => {
+  it('skips inputs inside comments and scripts, and reads textarea content as text', () => {
+    const tricky = `<!-- <input name="_csrf" value="commented"> -->
+<script>document.write('<input name="_csrf" value="scripted">')</script>
+<form action="/a" method="POST"><textarea name="note">
+<b>not a tag</b> &amp; more</textarea><input type="hidden" name="_csrf" value="real&amp;one"></form>`;
+    expect(inputValue(tricky, '_csrf')).toBe('real&one');
+    expect(pageForms(tricky)).toEqual([{ action: '/a', method: 'post', fields: { note: '<b>not a tag</b> & more', _csrf: 'real&one' } }]);
+  });
+
+  it('ignores a form opened inside another, keeps the first of two same-named attributes', () => {
+    const nested = '<form action="/outer"><input name="a" value="1" value="2"><form action="/inner"><input name="b" value="3"></form><input name="c" value="4">';
+    expect(pageForms(nested)).toEqual([{ action: '/outer', method: 'get', fields: { a: '1', b: '3' } }]);
+    // After the first </form> no form is open: "c" is an input of no form, still found by name.
+    expect(inputValue(nested, 'c')).toBe('4');
+  });
+
+  it('gives fields to the form they sit in even when a table breaks the tree, and leaves buttons out', () => {
+    const table = '<table><form action="/t" method="post"><tr><td><input name="x" value="1"><input type="submit" name="go" value="Go"><select name="s"><optgroup><option value="p">P<option value="q" selected>Q</select></table>';
+    expect(pageForms(table)).toEqual([{ action: '/t', method: 'post', fields: { x: '1', s: 'q' } }]);
+  });
+
+  it('keeps a field named __proto__ as a field', () => {
+    const [form] = pageForms('<form><input name="__proto__" value="v"></form>');
+    expect(Object.keys(form?.fields ?? {})).toEqual(['__proto__']);
+    expect(inputValue('<form><input name="__proto__" value="v"></form>', '__proto__')).toBe('v');
+  });
+});

@@ -1,8 +1,4 @@
-import { parseHtml } from '../../observe/parse-html.js';
-import type { DefaultTreeAdapterMap } from 'parse5';
-
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
+import { Parser } from 'htmlparser2';
 
 /** A form on a page: where it posts and the values of its named fields (hidden ones included). */
 export interface PageForm {
@@ -11,75 +7,115 @@ export interface PageForm {
   fields: Record<string, string>;
 }
 
-function isElement(node: Node): node is Element {
-  return 'tagName' in node;
+/** What one pass over a page finds: its forms, the first input of each name anywhere, its links. */
+interface PageScan {
+  forms: PageForm[];
+  inputs: Map<string, string>;
+  links: string[];
 }
 
-function attribute(element: Element, name: string): string | undefined {
-  return element.attrs.find((a) => a.name === name)?.value;
-}
+/** Input types a browser never submits by themselves. */
+const BUTTON_TYPES = new Set(['submit', 'button', 'image', 'reset']);
 
-function walk(node: Node, visit: (element: Element) => void): void {
-  if (isElement(node)) visit(node);
-  const children = 'childNodes' in node ? node.childNodes : [];
-  for (const child of children) walk(child, visit);
-  if (isElement(node) && node.tagName === 'template' && 'content' in node) walk(node.content as Node, visit);
+/**
+ * One streaming pass over a page with htmlparser2's tokenizer (no tree): a binding reads the
+ * forms of nearly every page it gets, and a pass costs about half of a full parse5 parse and
+ * leaves almost no garbage. The tokenizer reads script, style, title and textarea contents as
+ * text and comments as comments, entities are decoded, the first of two same-named attributes
+ * wins and a second `<form>` inside an open one is ignored, as in a browser. A field belongs to
+ * the form open at its place in the page, even when the markup around it is broken (a browser's
+ * form owner); a form left open ends with the page.
+ */
+function scanPage(html: string): PageScan {
+  const forms: PageForm[] = [];
+  const inputs = new Map<string, string>();
+  const links: string[] = [];
+  let form: PageForm | undefined;
+  let textarea: { name: string; text: string } | undefined;
+  let select: { name: string; chosen: string | undefined } | undefined;
+
+  const parser = new Parser(
+    {
+      onopentag(tag, attributes) {
+        const name = attributes['name'];
+        switch (tag) {
+          case 'form':
+            // No prototype: a field named `__proto__` is a field like any other.
+            form = { action: attributes['action'] ?? '', method: (attributes['method'] ?? 'get').toLowerCase(), fields: Object.create(null) as Record<string, string> };
+            forms.push(form);
+            break;
+          case 'a':
+            if (attributes['href'] !== undefined) links.push(attributes['href']);
+            break;
+          case 'input': {
+            if (name === undefined) break;
+            const value = attributes['value'] ?? '';
+            if (!inputs.has(name)) inputs.set(name, value);
+            const type = (attributes['type'] ?? 'text').toLowerCase();
+            if (form === undefined || BUTTON_TYPES.has(type)) break;
+            if ((type === 'checkbox' || type === 'radio') && attributes['checked'] === undefined) break;
+            form.fields[name] = value;
+            break;
+          }
+          case 'textarea':
+            if (form === undefined || name === undefined) break;
+            form.fields[name] = ''; // keeps the field's place among the others
+            textarea = { name, text: '' };
+            break;
+          case 'select':
+            if (form === undefined || name === undefined) break;
+            form.fields[name] = '';
+            select = { name, chosen: undefined };
+            break;
+          case 'option':
+            if (select !== undefined && (select.chosen === undefined || attributes['selected'] !== undefined)) select.chosen = attributes['value'] ?? '';
+            break;
+          default:
+            break;
+        }
+      },
+      ontext(text) {
+        if (textarea !== undefined) textarea.text += text;
+      },
+      onclosetag(tag) {
+        if (tag === 'textarea' && textarea !== undefined) {
+          // A browser drops the one newline right after <textarea>.
+          if (form !== undefined) form.fields[textarea.name] = textarea.text.replace(/^\r?\n/, '');
+          textarea = undefined;
+        } else if (tag === 'select' && select !== undefined) {
+          if (form !== undefined) form.fields[select.name] = select.chosen ?? '';
+          select = undefined;
+        } else if (tag === 'form') {
+          form = undefined;
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return { forms, inputs, links };
 }
 
 /**
  * Every form of an HTML page with its action, method and field values, as a browser would
- * submit them untouched (inputs, selected options, textareas; unchecked boxes left out).
+ * submit them untouched (inputs, selected options, textareas; unchecked boxes and buttons left out).
  *
  * @example
  * const [form] = pageForms(html);
  * await client.request({ method: 'POST', path: form.action, form: { ...form.fields, nhsNumber } });
  */
 export function pageForms(html: string): PageForm[] {
-  const forms: PageForm[] = [];
-  walk(parseHtml(html) as unknown as Node, (element) => {
-    if (element.tagName !== 'form') return;
-    const fields: Record<string, string> = {};
-    walk(element, (field) => {
-      const name = attribute(field, 'name');
-      if (name === undefined) return;
-      if (field.tagName === 'input') {
-        const type = (attribute(field, 'type') ?? 'text').toLowerCase();
-        if ((type === 'checkbox' || type === 'radio') && attribute(field, 'checked') === undefined) return;
-        if (type === 'submit' || type === 'button' || type === 'image') return;
-        fields[name] = attribute(field, 'value') ?? '';
-      } else if (field.tagName === 'textarea') {
-        fields[name] = field.childNodes.map((c) => ('value' in c ? String(c.value) : '')).join('');
-      } else if (field.tagName === 'select') {
-        let chosen: string | undefined;
-        walk(field, (option) => {
-          if (option.tagName !== 'option') return;
-          const value = attribute(option, 'value') ?? '';
-          if (chosen === undefined || attribute(option, 'selected') !== undefined) chosen = value;
-        });
-        fields[name] = chosen ?? '';
-      }
-    });
-    forms.push({ action: attribute(element, 'action') ?? '', method: (attribute(element, 'method') ?? 'get').toLowerCase(), fields });
-  });
-  return forms;
+  return scanPage(html).forms;
 }
 
-/** The value of the first input (any form) with this name, e.g. a CSRF token `_csrf`. */
+/** The value of the first input (any form, else anywhere on the page) with this name, e.g. a CSRF token `_csrf`. */
 export function inputValue(html: string, name: string): string | undefined {
-  for (const form of pageForms(html)) if (name in form.fields) return form.fields[name];
-  let found: string | undefined;
-  walk(parseHtml(html) as unknown as Node, (element) => {
-    if (found === undefined && element.tagName === 'input' && attribute(element, 'name') === name) found = attribute(element, 'value') ?? '';
-  });
-  return found;
+  const page = scanPage(html);
+  for (const form of page.forms) if (Object.hasOwn(form.fields, name)) return form.fields[name];
+  return page.inputs.get(name);
 }
 
 /** The href of every link on a page, in order. */
 export function pageLinks(html: string): string[] {
-  const links: string[] = [];
-  walk(parseHtml(html) as unknown as Node, (element) => {
-    const href = element.tagName === 'a' ? attribute(element, 'href') : undefined;
-    if (href !== undefined) links.push(href);
-  });
-  return links;
+  return scanPage(html).links;
 }
