@@ -1,5 +1,4 @@
-import type { DefaultTreeAdapterTypes } from 'parse5';
-import { parseHtml } from './parse-html.js';
+import { parse, type DefaultTreeAdapterTypes } from 'parse5';
 import type { JsonObject } from '../model/json.js';
 import { pathTemplate } from './path-template.js';
 
@@ -32,7 +31,7 @@ export const TOKEN_PLACEHOLDER = '‹token›';
  * htmlSkeleton('<h1>Booking reference</h1><p>BK1001</p>', (t) => t).text // → ['Booking reference', 'BK1001']
  */
 export function htmlSkeleton(html: string, mask: (text: string) => string): JsonObject {
-  const document = parseHtml(html);
+  const document = parse(html, { scriptingEnabled: false });
   const structure: string[] = [];
   const text: string[] = [];
   const comments: string[] = [];

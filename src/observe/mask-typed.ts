@@ -11,17 +11,30 @@ import type { Json } from '../model/json.js';
  * // → { text: 'Booking for ‹nhsNumber›' }
  */
 export function maskTyped<T extends Json>(value: T, typed: Readonly<Record<string, string>> | undefined): T {
-  if (!typed) return value;
+  const mask = typedMask(typed);
+  return mask === undefined ? value : (walk(value, mask) as T);
+}
+
+/**
+ * The text form of `maskTyped` for one set of typed values, worked out once (for an observer
+ * that masks every text of a page), or undefined when there is nothing to mask.
+ *
+ * @example
+ * typedMask({ nhsNumber: '9990000018' })?.('Booking for 9990000018') // → 'Booking for ‹nhsNumber›'
+ */
+export function typedMask(typed: Readonly<Record<string, string>> | undefined): ((text: string) => string) | undefined {
+  if (!typed) return undefined;
   const pairs = Object.entries(typed)
     .filter(([, v]) => v.length >= 2)
-    .sort((x, y) => y[1].length - x[1].length);
-  if (pairs.length === 0) return value;
+    .sort((x, y) => y[1].length - x[1].length)
+    .map(([name, raw]): [string, string] => [raw, `‹${name}›`]);
+  if (pairs.length === 0) return undefined;
   // A value counts only as a whole word: a short typed id ("c1") inside a random token stays put.
-  return walk(value, (text) => {
+  return (text) => {
     let out = text;
-    for (const [name, raw] of pairs) if (out.includes(raw)) out = replaceWholeWord(out, raw, `‹${name}›`);
+    for (const [raw, placeholder] of pairs) if (out.includes(raw)) out = replaceWholeWord(out, raw, placeholder);
     return out;
-  }) as T;
+  };
 }
 
 const wordChar = /[\p{L}\p{N}]/u;

@@ -150,4 +150,21 @@ describe('observeResponses', () => {
     const pdf = observeResponses([html('%PDF-1.7', { headers: { 'content-type': 'application/pdf' } })]);
     expect((pdf['responses'] as Record<string, unknown>[])[0]?.['body']).toEqual({ type: 'binary', mediaType: 'application/pdf' });
   });
+
+  it('reads a page from its masked text: pages equal once masked read the same, whichever was observed first', () => {
+    // Read from the raw page, the first would join "12345" and its token into text holding a
+    // 10-digit number and keep it; masked first, both read "12345‹token›".
+    const first = html('<p>12345<b>67890abcdefghijkl</b></p><a href="/bookings/3f2504e0-4f89-11d3-9a0c-0305e82c3301">Booking</a>');
+    const second = html('<p>12345<b>xbcdefghijk12345x</b></p><a href="/bookings/9a7c2e41-b84d-4f9a-8c1c-3f9a7c2e41b8">Booking</a>');
+    const a = observeResponses([first]);
+    const b = observeResponses([second]);
+    const again = observeResponses([first]);
+    expect(a).toEqual(b);
+    expect(again).toEqual(a);
+    const body = (a['responses'] as Record<string, unknown>[])[0]?.['body'] as { text: string[]; structure: string[] };
+    expect(body.text).toEqual(['12345‹token›', 'Booking']);
+    // A link's UUID reads as the same template as in a path or a Location header.
+    expect(body.structure).toContain('    a[href=/bookings/{uuid}]');
+    expect(Object.isFrozen(body.structure)).toBe(true);
+  });
 });

@@ -1,11 +1,11 @@
 import type { HttpResponse } from '../targets/http/types.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Observation } from '../model/model.js';
-import { htmlSkeleton } from './html-skeleton.js';
 import { jsonShape } from './json-shape.js';
 import { lengthBucket } from './length-bucket.js';
-import { maskTyped } from './mask-typed.js';
+import { typedMask } from './mask-typed.js';
 import { pathTemplate } from './path-template.js';
+import { maskedPageSkeleton } from './skeleton-memo.js';
 import { maskVolatile } from './volatile-masks.js';
 
 export interface ObserveOptions {
@@ -43,16 +43,37 @@ const MIN_ECHO_LENGTH = 8;
  * const observation = observeResponses([response], { typed: { nhsNumber: '9990000018' } });
  */
 export function observeResponses(responses: readonly HttpResponse[], options: ObserveOptions = {}): Observation {
-  const typed = options.typed;
-  const path = (p: string): string => maskTyped(pathTemplate(p), typed);
+  const typed = typedMask(options.typed);
+  const context = typedContext(options.typed);
+  /** Typed values, then volatile values: what every text and the page as a whole go through. */
+  const maskText = typed === undefined ? maskVolatile : (text: string): string => maskVolatile(typed(text));
+  const path = (p: string): string => (typed === undefined ? pathTemplate(p) : typed(pathTemplate(p)));
   return {
     responses: responses.map((response) => {
       const headers = lowerCase(response.headers);
       const echoes = echoesOf(headers, options.echoedHeaders);
-      const mask = (text: string): string => maskVolatile(maskTyped(unechoed(text, echoes), typed));
-      return observeResponse(response, headers, mask, path);
+      const mask = echoes.length === 0 ? maskText : (text: string): string => maskText(unechoed(text, echoes));
+      return observeResponse(response, headers, { mask, maskText, context }, path);
     }),
   };
+}
+
+/** How one response's texts are masked. */
+interface Masks {
+  /** Echoed header values, typed values, volatile values. */
+  mask: (text: string) => string;
+  /** Typed and volatile values: for the texts of a page already masked as a whole. */
+  maskText: (text: string) => string;
+  /** The typed values `maskText` hides, in a fixed order: what a page's skeleton depends on besides its masked text. */
+  context: string;
+}
+
+function typedContext(typed: Readonly<Record<string, string>> | undefined): string {
+  if (typed === undefined) return '';
+  return Object.keys(typed)
+    .sort()
+    .map((name) => `${JSON.stringify(name)}:${JSON.stringify(typed[name])}`)
+    .join(',');
 }
 
 /** The response's values of the echoed headers (`headers` with lower-case names), with the placeholder each becomes. */
@@ -74,16 +95,17 @@ function unechoed(text: string, echoes: readonly [string, string][]): string {
 }
 
 /** One response's observation; `headers` are its headers with lower-case names. */
-function observeResponse(response: HttpResponse, headers: Readonly<Record<string, string>>, mask: (text: string) => string, path: (p: string) => string): JsonObject {
+function observeResponse(response: HttpResponse, headers: Readonly<Record<string, string>>, masks: Masks, path: (p: string) => string): JsonObject {
   const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const maskedBody = masks.mask(response.body);
   const observed: JsonObject = {
     status: response.status,
     path: path(response.path),
     redirects: response.redirects.map((hop) => ({ status: hop.status, location: path(hop.location) })),
     cookies: [...new Set(response.setCookies)].sort(),
-    headers: relevantHeaders(headers, mediaType, mask, path),
-    body: observeBody(response.body, mediaType, mask),
-    length: lengthBucket(Buffer.byteLength(mask(response.body))),
+    headers: relevantHeaders(headers, mediaType, masks.mask, path),
+    body: observeBody(response.body, maskedBody, mediaType, masks),
+    length: lengthBucket(Buffer.byteLength(maskedBody)),
   };
   if (response.truncated) observed['truncated'] = true;
   return observed;
@@ -101,10 +123,17 @@ function relevantHeaders(headers: Readonly<Record<string, string>>, mediaType: s
   return out;
 }
 
-function observeBody(body: string, mediaType: string, mask: (text: string) => string): Json {
+/**
+ * An HTML page is read from its masked text (`maskedBody`), so its skeleton depends only on what
+ * the masks leave and twin pages share one parse; JSON and text are read from the body itself.
+ */
+function observeBody(body: string, maskedBody: string, mediaType: string, masks: Masks): Json {
+  const mask = masks.mask;
   if (body.trim() === '') return { type: 'empty' };
   const looksHtml = /^\s*(?:<!doctype html|<html|<head|<body|<!--|<[a-z][a-z0-9]*[\s>])/i.test(body);
-  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml' || (mediaType === '' && looksHtml)) return htmlSkeleton(body, mask);
+  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml' || (mediaType === '' && looksHtml)) {
+    return maskedPageSkeleton(maskedBody, masks.context, masks.maskText);
+  }
   if (mediaType === 'application/json' || mediaType.endsWith('+json') || (mediaType === '' && /^\s*[[{]/.test(body))) {
     try {
       return { type: 'json', value: jsonShape(JSON.parse(body) as Json, mask) };

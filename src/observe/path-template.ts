@@ -1,3 +1,5 @@
+import { TOKEN, UUID } from './volatile-masks.js';
+
 /**
  * The template of a path: numeric segments become `{n}`, UUIDs `{uuid}`, random tokens
  * `{token}`; query values are dropped and the names kept, sorted (`?page&q`); a fragment is
@@ -30,6 +32,9 @@ export function pathTemplate(pathOrUrl: string): string {
 
 function templateSegment(raw: string): string {
   const segment = decode(raw);
+  // A page's links are templated after its volatile values were masked: the same template either way.
+  if (segment === UUID) return '{uuid}';
+  if (segment === TOKEN) return '{token}';
   if (/^\d+$/.test(segment)) return segment.length === 10 ? segment : '{n}';
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment)) return '{uuid}';
   if (/^[A-Za-z0-9_-]{16,}$/.test(segment) && /[A-Za-z]/.test(segment) && /\d/.test(segment) && !/(?<!\d)\d{10}(?!\d)/.test(segment)) return '{token}';
