@@ -167,4 +167,14 @@ describe('observeResponses', () => {
     expect(body.structure).toContain('    a[href=/bookings/{uuid}]');
     expect(Object.isFrozen(body.structure)).toBe(true);
   });
+
+  it('masks typed values in the text of a page read before without them, even split across tags', () => {
+    const split = html('<p>Booking for Sm<b>ith</b></p><p>Ref 4471</p>');
+    const text = (o: Record<string, unknown>): string[] => ((o['responses'] as Record<string, unknown>[])[0]?.['body'] as { text: string[] }).text;
+    expect(text(observeResponses([split]))).toEqual(['Booking for Smith', 'Ref 4471']);
+    expect(text(observeResponses([split], { typed: { familyName: 'Smith' } }))).toEqual(['Booking for ‹familyName›', 'Ref 4471']);
+    // Typed values the page does not show change nothing.
+    expect(text(observeResponses([split], { typed: { familyName: 'Jones', code: '123456' } }))).toEqual(['Booking for Smith', 'Ref 4471']);
+    expect(text(observeResponses([split]))).toEqual(['Booking for Smith', 'Ref 4471']);
+  });
 });

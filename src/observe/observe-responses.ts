@@ -53,7 +53,7 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
       const headers = lowerCase(response.headers);
       const echoes = echoesOf(headers, options.echoedHeaders);
       const mask = echoes.length === 0 ? maskText : (text: string): string => maskText(unechoed(text, echoes));
-      return observeResponse(response, headers, { mask, maskText, context }, path);
+      return observeResponse(response, headers, { mask, typed, context }, path);
     }),
   };
 }
@@ -62,9 +62,9 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
 interface Masks {
   /** Echoed header values, typed values, volatile values. */
   mask: (text: string) => string;
-  /** Typed and volatile values: for the texts of a page already masked as a whole. */
-  maskText: (text: string) => string;
-  /** The typed values `maskText` hides, in a fixed order: what a page's skeleton depends on besides its masked text. */
+  /** Typed values only (undefined when none): for the texts of a page already masked as a whole. */
+  typed: ((text: string) => string) | undefined;
+  /** The typed values, named in a fixed order: equal contexts, equal `typed`. */
   context: string;
 }
 
@@ -132,7 +132,7 @@ function observeBody(body: string, maskedBody: string, mediaType: string, masks:
   if (body.trim() === '') return { type: 'empty' };
   const looksHtml = /^\s*(?:<!doctype html|<html|<head|<body|<!--|<[a-z][a-z0-9]*[\s>])/i.test(body);
   if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml' || (mediaType === '' && looksHtml)) {
-    return maskedPageSkeleton(maskedBody, masks.context, masks.maskText);
+    return maskedPageSkeleton(maskedBody, masks.typed, masks.context);
   }
   if (mediaType === 'application/json' || mediaType.endsWith('+json') || (mediaType === '' && /^\s*[[{]/.test(body))) {
     try {
