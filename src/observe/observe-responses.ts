@@ -14,8 +14,8 @@ export interface ObserveOptions {
   /**
    * Response headers whose value the site also writes into the page, such as a request id that
    * changes on every load (`['x-request-id']`): wherever a response's own value of such a header
-   * (8 characters or more) appears in that response, it reads `‹x-request-id›`. The body itself
-   * is not rewritten, so the page parsed to find a form is the page observed (one parse).
+   * (8 characters or more) appears in that response, it reads `‹x-request-id›`. Only the
+   * observation changes: the response (and the forms a binding reads from it) stays as it came.
    */
   echoedHeaders?: readonly string[];
 }

@@ -2,8 +2,50 @@ import type { JsonObject } from '../model/json.js';
 import { htmlSkeleton } from './html-skeleton.js';
 import { maskVolatile } from './volatile-masks.js';
 
-/** How many recent pages keep their skeleton (and, apart, how many with the typed values of one step). */
-const KEEP = 256;
+/**
+ * A bounded memo keyed by page text: the newest entries, at most `entries` of them holding at
+ * most `chars` characters of keys. A key longer than an eighth of `chars` is never kept, so one
+ * huge page cannot empty the memo.
+ */
+export class RecentPages<T> {
+  private readonly kept = new Map<string, T>();
+  private keptChars = 0;
+
+  constructor(private readonly limits: { entries: number; chars: number }) {}
+
+  get size(): number {
+    return this.kept.size;
+  }
+
+  /** Characters of keys held. */
+  get chars(): number {
+    return this.keptChars;
+  }
+
+  get(key: string): T | undefined {
+    return this.kept.get(key);
+  }
+
+  set(key: string, value: T): void {
+    if (key.length > this.limits.chars / 8) return;
+    if (this.kept.delete(key)) this.keptChars -= key.length;
+    this.kept.set(key, value);
+    this.keptChars += key.length;
+    while (this.kept.size > this.limits.entries || this.keptChars > this.limits.chars) {
+      const oldest = this.kept.keys().next();
+      if (oldest.done === true) break;
+      this.kept.delete(oldest.value);
+      this.keptChars -= oldest.value.length;
+    }
+  }
+}
+
+/**
+ * 256 recent pages (and, apart, 256 with the typed values of a step), at most 2 million
+ * characters of masked page each (a skeleton is smaller than its page): a few MB whatever the
+ * site's pages weigh.
+ */
+const LIMITS = { entries: 256, chars: 2_000_000 };
 
 /** A page's skeleton with volatile values masked, and every text its masks were given. */
 interface Known {
@@ -11,8 +53,8 @@ interface Known {
   texts: string[];
 }
 
-const recent = new Map<string, Known>();
-const recentTyped = new Map<string, JsonObject>();
+const recent = new RecentPages<Known>(LIMITS);
+const recentTyped = new RecentPages<JsonObject>(LIMITS);
 
 /**
  * The skeleton of a page read from its masked text (`maskedHtml`: typed values, echoed header
@@ -27,7 +69,7 @@ const recentTyped = new Map<string, JsonObject>();
  *
  * - the skeleton without typed values is a function of `maskedHtml` alone; it is kept with the
  *   texts its masks were given, and serves a step with typed values when none of them changes
- *   any of those texts (which pages the mask reads never depends on what it returns);
+ *   any of those texts (which texts the masks are given never depends on what they return);
  * - otherwise the skeleton is made with the typed values and kept under them as well
  *   (`context` names them: equal contexts, equal typed values).
  *
@@ -47,23 +89,15 @@ export function maskedPageSkeleton(maskedHtml: string, typed: ((text: string) =>
       }),
     );
     known = { skeleton, texts };
-    remember(recent, maskedHtml, known);
+    recent.set(maskedHtml, known);
   }
   if (typed === undefined || known.texts.every((text) => typed(text) === text)) return known.skeleton;
   const key = `${context}\u0000${maskedHtml}`;
   const withTyped = recentTyped.get(key);
   if (withTyped !== undefined) return withTyped;
   const skeleton = frozen(htmlSkeleton(maskedHtml, (text) => maskVolatile(typed(text))));
-  remember(recentTyped, key, skeleton);
+  recentTyped.set(key, skeleton);
   return skeleton;
-}
-
-function remember<T>(memo: Map<string, T>, key: string, value: T): void {
-  memo.set(key, value);
-  if (memo.size > KEEP) {
-    const oldest = memo.keys().next();
-    if (oldest.done !== true) memo.delete(oldest.value);
-  }
 }
 
 /** The skeleton and its lists, frozen (their items are strings). */
