@@ -5,7 +5,7 @@ import { jsonShape } from './json-shape.js';
 import { lengthBucket } from './length-bucket.js';
 import { typedMask } from './mask-typed.js';
 import { pathTemplate } from './path-template.js';
-import { maskedPageSkeleton } from './skeleton-memo.js';
+import { maskedPageSkeleton, type TypedValues } from './skeleton-memo.js';
 import { maskVolatile } from './volatile-masks.js';
 
 export interface ObserveOptions {
@@ -44,7 +44,7 @@ const MIN_ECHO_LENGTH = 8;
  */
 export function observeResponses(responses: readonly HttpResponse[], options: ObserveOptions = {}): Observation {
   const typed = typedMask(options.typed);
-  const context = typedContext(options.typed);
+  const typedValues = typed === undefined || options.typed === undefined ? undefined : { values: options.typed, mask: typed };
   /** Typed values, then volatile values: what every text and the page as a whole go through. */
   const maskText = typed === undefined ? maskVolatile : (text: string): string => maskVolatile(typed(text));
   const path = (p: string): string => (typed === undefined ? pathTemplate(p) : typed(pathTemplate(p)));
@@ -53,7 +53,7 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
       const headers = lowerCase(response.headers);
       const echoes = echoesOf(headers, options.echoedHeaders);
       const mask = echoes.length === 0 ? maskText : (text: string): string => maskText(unechoed(text, echoes));
-      return observeResponse(response, headers, { mask, typed, context }, path);
+      return observeResponse(response, headers, { mask, typed: typedValues }, path);
     }),
   };
 }
@@ -62,18 +62,8 @@ export function observeResponses(responses: readonly HttpResponse[], options: Ob
 interface Masks {
   /** Echoed header values, typed values, volatile values. */
   mask: (text: string) => string;
-  /** Typed values only (undefined when none): for the texts of a page already masked as a whole. */
-  typed: ((text: string) => string) | undefined;
-  /** The typed values, named in a fixed order: equal contexts, equal `typed`. */
-  context: string;
-}
-
-function typedContext(typed: Readonly<Record<string, string>> | undefined): string {
-  if (typed === undefined) return '';
-  return Object.keys(typed)
-    .sort()
-    .map((name) => `${JSON.stringify(name)}:${JSON.stringify(typed[name])}`)
-    .join(',');
+  /** The typed values and their mask alone (undefined when none): for the texts of a page already masked as a whole. */
+  typed: TypedValues | undefined;
 }
 
 /** The response's values of the echoed headers (`headers` with lower-case names), with the placeholder each becomes. */
@@ -132,7 +122,7 @@ function observeBody(body: string, maskedBody: string, mediaType: string, masks:
   if (body.trim() === '') return { type: 'empty' };
   const looksHtml = /^\s*(?:<!doctype html|<html|<head|<body|<!--|<[a-z][a-z0-9]*[\s>])/i.test(body);
   if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml' || (mediaType === '' && looksHtml)) {
-    return maskedPageSkeleton(maskedBody, masks.typed, masks.context);
+    return maskedPageSkeleton(maskedBody, masks.typed);
   }
   if (mediaType === 'application/json' || mediaType.endsWith('+json') || (mediaType === '' && /^\s*[[{]/.test(body))) {
     try {

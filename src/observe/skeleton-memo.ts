@@ -47,6 +47,12 @@ export class RecentPages<T> {
  */
 const LIMITS = { entries: 256, chars: 2_000_000 };
 
+/** A step's typed values, and `typedMask` of them. */
+export interface TypedValues {
+  values: Readonly<Record<string, string>>;
+  mask: (text: string) => string;
+}
+
 /** A page's skeleton with volatile values masked, and every text its masks were given. */
 interface Known {
   skeleton: JsonObject;
@@ -58,8 +64,8 @@ const recentTyped = new RecentPages<JsonObject>(LIMITS);
 
 /**
  * The skeleton of a page read from its masked text (`maskedHtml`: typed values, echoed header
- * values and volatile tokens already replaced by placeholders), with `typed` (the step's typed
- * values, `typedMask`) and the volatile masks applied to each of its texts. Skeletons of recent
+ * values and volatile tokens already replaced by placeholders), with the step's typed values
+ * and the volatile masks applied to each of its texts. Skeletons of recent
  * pages are remembered: in a live run most pages read the same once masked, since a twin's two
  * sides and every reload of a screen differ only in tokens and times, so most pages skip the
  * parse.
@@ -70,15 +76,14 @@ const recentTyped = new RecentPages<JsonObject>(LIMITS);
  * - the skeleton without typed values is a function of `maskedHtml` alone; it is kept with the
  *   texts its masks were given, and serves a step with typed values when none of them changes
  *   any of those texts (which texts the masks are given never depends on what they return);
- * - otherwise the skeleton is made with the typed values and kept under them as well
- *   (`context` names them: equal contexts, equal typed values).
+ * - otherwise the skeleton is made with the typed values and kept under them as well.
  *
  * Skeletons are frozen, since observations share them.
  *
  * @example
- * maskedPageSkeleton('<h1>Booked for ‹nhsNumber›</h1>', undefined, '').text // → ['Booked for ‹nhsNumber›']
+ * maskedPageSkeleton('<h1>Booked for ‹nhsNumber›</h1>', undefined).text // → ['Booked for ‹nhsNumber›']
  */
-export function maskedPageSkeleton(maskedHtml: string, typed: ((text: string) => string) | undefined, context: string): JsonObject {
+export function maskedPageSkeleton(maskedHtml: string, typed: TypedValues | undefined): JsonObject {
   let known = recent.get(maskedHtml);
   if (known === undefined) {
     const texts: string[] = [];
@@ -91,13 +96,23 @@ export function maskedPageSkeleton(maskedHtml: string, typed: ((text: string) =>
     known = { skeleton, texts };
     recent.set(maskedHtml, known);
   }
-  if (typed === undefined || known.texts.every((text) => typed(text) === text)) return known.skeleton;
-  const key = `${context}\u0000${maskedHtml}`;
+  if (typed === undefined) return known.skeleton;
+  const mask = typed.mask;
+  if (known.texts.every((text) => mask(text) === text)) return known.skeleton;
+  const key = `${typedKey(typed.values)}\u0000${maskedHtml}`;
   const withTyped = recentTyped.get(key);
   if (withTyped !== undefined) return withTyped;
-  const skeleton = frozen(htmlSkeleton(maskedHtml, (text) => maskVolatile(typed(text))));
+  const skeleton = frozen(htmlSkeleton(maskedHtml, (text) => maskVolatile(mask(text))));
   recentTyped.set(key, skeleton);
   return skeleton;
+}
+
+/** Typed values named in a fixed order: equal keys, equal values. */
+function typedKey(values: Readonly<Record<string, string>>): string {
+  return Object.keys(values)
+    .sort()
+    .map((name) => `${JSON.stringify(name)}:${JSON.stringify(values[name])}`)
+    .join(',');
 }
 
 /** The skeleton and its lists, frozen (their items are strings). */
