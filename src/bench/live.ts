@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Agent, type Dispatcher } from 'undici';
 import { checkModel } from '../engine/check.js';
+import { chunkRuns } from '../engine/chunks.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import type { HttpBinding } from '../targets/http/binding.js';
@@ -159,7 +160,8 @@ export async function timeLiveLanes(
  * one-lane bookfuzz run in order with correlation: session cookies, CSRF tokens and one-time
  * codes that the site makes up anew are swapped for the replay's own (`correlate.ts`), so it
  * reaches the same pages with the same answers rather than cheap refusals. `sameStatus` says
- * how well that worked.
+ * how well that worked. `runs` are those of the replayed one-lane run; bookfuzz's timed run has
+ * `balancedRuns(concurrency)`.
  */
 export async function liveRate(modelName: string, url: string, options: { runs: number; concurrency: number; rounds: number; sitePid?: number | undefined }): Promise<LiveRateFigures> {
   const model = await loadModel(modelName);
@@ -178,10 +180,14 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
   await checkModel(model, oracles, { variant: 'fixed', runs: options.runs, seed: 1, runner: recordRunner, describe: { variant: 'fixed', flaws: [] } });
   await recordAgent.close();
 
-  // bookfuzz: `concurrency` lanes in parallel worlds, built as `fuzz --workers` builds them.
+  // bookfuzz: `concurrency` lanes in parallel worlds, built as `fuzz --workers` builds them, on
+  // `chunkRuns × concurrency` runs per oracle: every oracle then has one chunk per lane, so
+  // all lanes have the same number of chunks and none sits idle while the others finish (with
+  // 50 × 8 runs, 20 chunks over 8 lanes left four lanes idle for the last fifth of the run,
+  // and the rate measured the run's ragged end rather than the fuzzer).
   let requestsSent = 0;
   const timeBookfuzz = async (): Promise<{ rps: number; requests: number }> => {
-    const timed = await timeLiveLanes(model, binding, url, { lanes: concurrency, worlds: 'bench', runs: options.runs });
+    const timed = await timeLiveLanes(model, binding, url, { lanes: concurrency, worlds: 'bench', runs: balancedRuns(concurrency) });
     requestsSent = timed.requests;
     return timed;
   };
@@ -281,6 +287,11 @@ export async function liveRate(modelName: string, url: string, options: { runs: 
       siteUnderAutocannon: siteMedian((r) => r.autocannon.site),
     },
   };
+}
+
+/** Runs per oracle that give every one of `lanes` lanes the same number of chunks: one chunk of each oracle per lane. */
+export function balancedRuns(lanes: number): number {
+  return chunkRuns * lanes;
 }
 
 /** Peak resident memory of `bookfuzz fuzz` (started as its bin starts it) sending `requests` requests (read from /proc while it runs). */

@@ -11,6 +11,7 @@ import {
   findingKey,
   inShard,
   mergeFindings,
+  idleLanesNote,
   planChunks,
   concurrentExecutor,
   sequentialExecutor,
@@ -170,6 +171,8 @@ export async function checkModel(
   if (model.source) document.modelFile = model.source;
   if (options.shard) document.shard = `${options.shard.index}/${options.shard.count}`;
   const notes = [...(options.notes?.() ?? [])];
+  const idle = idleLanesNote(options.runners?.length ?? options.workers ?? 1, selected.length, tasks.length, options.shard);
+  if (idle !== undefined) notes.push(idle);
   if (stats.unconfirmed > 0) notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run and were not reported`);
   if (notes.length > 0) document.notes = notes;
   emit({ type: 'run-finished', document });

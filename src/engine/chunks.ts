@@ -61,6 +61,21 @@ export function inShard(task: ChunkTask, shard: Shard | undefined): boolean {
   return shard === undefined || task.index % shard.count === shard.index - 1;
 }
 
+/**
+ * A note for a run with more lanes (`--workers`) than chunks: the lanes beyond the chunk count
+ * never get work, so the run is no faster than with fewer. Says how many runs per oracle would
+ * give every lane a chunk. Undefined when every lane has one.
+ */
+export function idleLanesNote(lanes: number, oracles: number, tasks: number, shard: Shard | undefined): string | undefined {
+  if (lanes <= 1 || tasks >= lanes || oracles === 0) return undefined;
+  // Chunks per oracle so that this shard's slice (one task in `count`) holds at least `lanes` tasks.
+  const perOracle = Math.ceil((lanes * (shard?.count ?? 1)) / oracles);
+  return (
+    `${lanes} lanes (--workers) but this run has ${tasks} chunk${tasks === 1 ? '' : 's'} (one per oracle per ${chunkRuns} runs${shard ? ', in this shard' : ''}), ` +
+    `so only ${tasks} searched and the run was no faster than with --workers ${tasks}; --runs ${perOracle * chunkRuns} gives every lane a chunk`
+  );
+}
+
 /** Parse `i/n` (1 ≤ i ≤ n). */
 export function parseShard(text: string): Shard | null {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());

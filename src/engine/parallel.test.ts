@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
-import { checkModel } from './check.js';
-import { parseShard } from './chunks.js';
+import { checkModel, simulatorRunner } from './check.js';
+import { idleLanesNote, parseShard } from './chunks.js';
 import { mergeRunDocuments } from './merge.js';
 import type { RunDocument } from './run-document.js';
 
@@ -28,6 +28,23 @@ describe('parallel and sharded runs', () => {
     const [merged] = mergeRunDocuments([second, first]);
     expect(merged && summary(merged)).toEqual(summary(whole));
     expect(merged?.notes).toBeUndefined();
+  });
+
+  it('a run with more lanes than chunks says that the extra lanes had no work, and which --runs gives each a chunk', async () => {
+    const model = await loadModel('nhs-covid-booking');
+    const lanes = Array.from({ length: 8 }, () => simulatorRunner(model, new Set()));
+    const short = await checkModel(model, oracles, { variant: 'fixed', seed: 1, runs: 100, runners: lanes });
+    const chunks = short.oracles.length;
+    expect(chunks).toBeLessThan(8);
+    const perOracle = Math.ceil(8 / chunks);
+    expect(short.notes).toEqual([
+      `8 lanes (--workers) but this run has ${chunks} chunks (one per oracle per 100 runs), so only ${chunks} searched and the run was no faster than with --workers ${chunks}; --runs ${perOracle * 100} gives every lane a chunk`,
+    ]);
+    const enough = await checkModel(model, oracles, { variant: 'fixed', seed: 1, runs: perOracle * 100, runners: lanes });
+    expect(enough.notes).toBeUndefined();
+    // In a shard, the suggestion counts the shard's slice of the chunks.
+    expect(idleLanesNote(8, chunks, 3, { index: 1, count: 2 })).toContain(`--runs ${Math.ceil(16 / chunks) * 100} gives`);
+    expect(idleLanesNote(1, chunks, 1, undefined)).toBeUndefined();
   });
 
   it('a merge that misses a shard says so', async () => {
