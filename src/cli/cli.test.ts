@@ -60,6 +60,30 @@ describe('bookfuzz CLI', () => {
     expect(io.out()).toMatch(/no findings/);
   });
 
+  it('check says when --workers gives more lanes than the run has chunks', async () => {
+    const io = bufferIo();
+    const args = ['check', 'nhs-covid-booking', '--variant', 'fixed', '--oracles', 'indistinguishable', '--runs', '50', '--seed', '1', '--workers', '2', '--corpus', corpus()];
+    expect(await runCli(args, io)).toBe(0);
+    expect(io.out()).toContain('note: 2 lanes (--workers) but this run has 1 chunk (one per oracle per 100 runs), so only 1 searched');
+    expect(io.out()).toContain('--runs 200 gives every lane a chunk');
+  });
+
+  it('check --shard runs only its slice of the chunks and says which it is', async () => {
+    const run = async (extra: string[]) => {
+      const io = bufferIo();
+      const args = ['check', 'nhs-covid-booking', '--variant', 'fixed', '--runs', '200', '--seed', '3', '--json', '--corpus', corpus(), ...extra];
+      expect(await runCli(args, io)).toBe(0);
+      return JSON.parse(io.out()) as { shard?: string; stats: { cases: number } };
+    };
+    const whole = await run([]);
+    const first = await run(['--shard', '1/2']);
+    const second = await run(['--shard', '2/2']);
+    expect(whole.shard).toBeUndefined();
+    expect([first.shard, second.shard]).toEqual(['1/2', '2/2']);
+    expect(first.stats.cases).toBeLessThan(whole.stats.cases);
+    expect(first.stats.cases + second.stats.cases).toBe(whole.stats.cases);
+  });
+
   it('replay exits 1 while the flaw is there and 0 against the fixed variant', async () => {
     const dir = corpus();
     await runCli(['check', 'nhs-covid-booking', '--seed', '4', '--oracles', 'indistinguishable', '--corpus', dir], bufferIo());

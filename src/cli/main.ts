@@ -64,6 +64,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             reports: report === undefined ? undefined : parseReportFormats(report),
             out: a.out ?? config.out ?? 'bookfuzz-report',
             signal,
+            workers: workersOption(a.workers),
+            shard: shardOption(a.shard),
           }),
         );
       },

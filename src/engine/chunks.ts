@@ -64,10 +64,10 @@ export function inShard(task: ChunkTask, shard: Shard | undefined): boolean {
 /**
  * A note for a run with more lanes (`--workers`) than chunks: the lanes beyond the chunk count
  * never get work, so the run is no faster than with fewer. Says how many runs per oracle would
- * give every lane a chunk. Undefined when every lane has one.
+ * give every lane a chunk. Undefined when every lane has one, or there is no chunk at all.
  */
 export function idleLanesNote(lanes: number, oracles: number, tasks: number, shard: Shard | undefined): string | undefined {
-  if (lanes <= 1 || tasks >= lanes || oracles === 0) return undefined;
+  if (lanes <= 1 || tasks >= lanes || tasks === 0 || oracles === 0) return undefined;
   // Chunks per oracle so that this shard's slice (one task in `count`) holds at least `lanes` tasks.
   const perOracle = Math.ceil((lanes * (shard?.count ?? 1)) / oracles);
   return (

@@ -45,6 +45,7 @@ describe('parallel and sharded runs', () => {
     // In a shard, the suggestion counts the shard's slice of the chunks.
     expect(idleLanesNote(8, chunks, 3, { index: 1, count: 2 })).toContain(`--runs ${Math.ceil(16 / chunks) * 100} gives`);
     expect(idleLanesNote(1, chunks, 1, undefined)).toBeUndefined();
+    expect(idleLanesNote(8, chunks, 0, { index: 3, count: 40 })).toBeUndefined();
   });
 
   it('a merge that misses a shard says so', async () => {

@@ -70,7 +70,10 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
     const [only] = documents;
     io.stdout.write(`${JSON.stringify(documents.length === 1 && only ? only : { version: 1, tool: 'bookfuzz', runs: documents }, null, 2)}\n`);
   } else {
-    for (const document of documents) io.stdout.write(`${renderSummary(document, style)}\n`);
+    for (const document of documents) {
+      for (const note of document.notes ?? []) io.stdout.write(`note: ${note}\n`);
+      io.stdout.write(`${renderSummary(document, style)}\n`);
+    }
   }
   if (args.reports && args.reports.length > 0) {
     const paths = writeReports(documents, args.reports, args.out, { cwd: io.cwd, toolVersion });
