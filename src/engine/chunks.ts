@@ -67,7 +67,7 @@ export function inShard(task: ChunkTask, shard: Shard | undefined): boolean {
  * give every lane a chunk. Undefined when every lane has one, or there is no chunk at all.
  */
 export function idleLanesNote(lanes: number, oracles: number, tasks: number, shard: Shard | undefined): string | undefined {
-  if (lanes <= 1 || tasks >= lanes || tasks === 0 || oracles === 0) return undefined;
+  if (lanes <= 1 || tasks >= lanes || tasks === 0) return undefined;
   // Chunks per oracle so that this shard's slice (one task in `count`) holds at least `lanes` tasks.
   const perOracle = Math.ceil((lanes * (shard?.count ?? 1)) / oracles);
   return (

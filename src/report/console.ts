@@ -66,6 +66,11 @@ export function sideBySide(a: JsonObject, b: JsonObject, style: ConsoleStyle): s
   return out;
 }
 
+/** The run's notes (transport errors, a spent budget, idle lanes), a `note:` line each, or '' when it has none. */
+export function renderNotes(document: RunDocument): string {
+  return (document.notes ?? []).map((note) => `note: ${note}\n`).join('');
+}
+
 /** The last line: counts a person can read at a glance. */
 export function renderSummary(document: RunDocument, style: ConsoleStyle): string {
   const n = document.findings.length;

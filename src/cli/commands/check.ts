@@ -6,7 +6,7 @@ import type { RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
-import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
+import { consoleStyle, renderFinding, renderNotes, renderSummary } from '../../report/console.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { exitCode, type Io } from '../io.js';
 import { progressListener } from '../progress.js';
@@ -71,8 +71,7 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
     io.stdout.write(`${JSON.stringify(documents.length === 1 && only ? only : { version: 1, tool: 'bookfuzz', runs: documents }, null, 2)}\n`);
   } else {
     for (const document of documents) {
-      for (const note of document.notes ?? []) io.stdout.write(`note: ${note}\n`);
-      io.stdout.write(`${renderSummary(document, style)}\n`);
+      io.stdout.write(`${renderNotes(document)}${renderSummary(document, style)}\n`);
     }
   }
   if (args.reports && args.reports.length > 0) {

@@ -3,7 +3,7 @@ import type { Shard } from '../../engine/chunks.js';
 import { saveFinding } from '../../engine/corpus.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
-import { consoleStyle, renderFinding, renderSummary } from '../../report/console.js';
+import { consoleStyle, renderFinding, renderNotes, renderSummary } from '../../report/console.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { createLiveSite } from '../../targets/http/create-live-site.js';
 import { fuzzLive, type FuzzResult } from '../../targets/http/fuzz-live.js';
@@ -88,8 +88,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   const { document, gaveUp } = result;
   if (args.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   else {
-    for (const note of document.notes ?? []) io.stdout.write(`note: ${note}\n`);
-    io.stdout.write(`${renderSummary(document, style)}\n`);
+    io.stdout.write(`${renderNotes(document)}${renderSummary(document, style)}\n`);
   }
   if (args.reports && args.reports.length > 0) {
     const paths = writeReports([document], args.reports, args.out, { cwd: io.cwd, toolVersion });

@@ -5,6 +5,7 @@ import { mergeRunDocuments } from '../../engine/merge.js';
 import type { RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { renderNotes } from '../../report/console.js';
 import { exitCode, type Io } from '../io.js';
 import { toolVersion } from '../version.js';
 
@@ -36,7 +37,7 @@ export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   if (args.out !== undefined) {
     const paths = writeReports(merged, args.reports_formats, args.out, { cwd: io.cwd, toolVersion });
     io.stdout.write(`merged ${args.reports.length} reports: ${paths.map((p) => relative(io.cwd, p) || p).join(', ')}\n`);
-    for (const document of merged) for (const note of document.notes ?? []) io.stdout.write(`note: ${note}\n`);
+    for (const document of merged) io.stdout.write(renderNotes(document));
   } else {
     const [only] = merged;
     io.stdout.write(`${JSON.stringify(merged.length === 1 && only ? only : { version: 1, tool: 'bookfuzz', runs: merged }, null, 2)}\n`);
