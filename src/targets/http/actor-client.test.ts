@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import fc from 'fast-check';
+import { CookieJar } from 'tough-cookie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BookfuzzError } from '../../errors.js';
 import { observeResponses } from '../../observe/observe-responses.js';
@@ -298,6 +300,36 @@ describe('redirects and cookies', () => {
     expect(actor.cookie('brief')).toBeUndefined();
     expect((await actor.request({ method: 'GET', path: '/x' })).body).toBe('cookies: ');
     expect((await actor.request({ method: 'GET', path: '/account/home' })).body).toBe('cookies: scoped=2');
+  });
+
+  it('sends every path the Cookie header tough-cookie itself would, whatever cookies and paths (property, fixed seed)', async () => {
+    // The server sets whatever Set-Cookie lines the request's query lists, and echoes the Cookie header.
+    const server = await serve((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const lines = url.searchParams.getAll('set');
+      if (lines.length > 0) res.setHeader('set-cookie', lines);
+      res.end(req.headers.cookie ?? '');
+    });
+    const paths = ['/', '/a', '/a/', '/a/b', '/ab', '/A', '/a/b/c'];
+    const cookieLine = fc
+      .record({ name: fc.constantFrom('s', 't', 'u'), value: fc.constantFrom('1', '2'), path: fc.option(fc.constantFrom(...paths), { nil: undefined }), secure: fc.boolean(), gone: fc.boolean() })
+      .map(({ name, value, path, secure, gone }) => [`${name}=${value}`, ...(path ? [`Path=${path}`] : []), ...(secure ? ['Secure'] : []), ...(gone ? ['Max-Age=0'] : [])].join('; '));
+    const step = fc.record({ set: fc.array(cookieLine, { maxLength: 3 }), path: fc.constantFrom(...paths, '/a/b?q=1', '/a/b/c/d') });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+        const actor = site(server).actor('v');
+        const reference = new CookieJar(undefined, { allowSecureOnLocal: true, rejectPublicSuffixes: false });
+        for (const { set, path } of steps) {
+          const query = set.map((line) => `set=${encodeURIComponent(line)}`).join('&');
+          const target = query === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${query}`;
+          const url = new URL(target, server.baseUrl).href;
+          const expected = reference.getCookieStringSync(url);
+          expect((await actor.request({ method: 'GET', path: target, followRedirects: false })).body).toBe(expected);
+          for (const line of set) reference.setCookieSync(line, url, { ignoreError: true });
+        }
+      }),
+      { seed: 11, numRuns: 60 },
+    );
   });
 
   it('saveCookies/restoreCookies replays an old session cookie after logout', async () => {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { CookieJar, cookieCompare, type Cookie } from 'tough-cookie';
+import { CookieJar, cookieCompare, pathMatch, type Cookie } from 'tough-cookie';
 import { BookfuzzError } from '../../errors.js';
 import { hostNotAllowed } from './interceptors/allowlist.js';
 import type { HostAllowlist } from './interceptors/host-allowlist.js';
@@ -50,7 +50,12 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
    * access), so every read returns what the jar itself would.
    */
   const reads = new Map<string, { cookies: Cookie[]; header?: string }>();
-  const changed = (): void => reads.clear();
+  /** Cookie headers for paths on the base URL's origin, each with the read of all paths it was made from. */
+  const headers = new Map<string, { from: { cookies: Cookie[] }; header: string }>();
+  const changed = (): void => {
+    reads.clear();
+    headers.clear();
+  };
 
   function cookiesFor(url: string, allPaths: boolean): { cookies: Cookie[]; header?: string } {
     const key = allPaths ? `*${url}` : url;
@@ -61,10 +66,25 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     return read;
   }
 
-  /** The Cookie header the jar sends to `url` (what `getCookieStringSync` gives). */
+  /**
+   * The Cookie header the jar sends to `url` (what `getCookieStringSync` gives). On the base
+   * URL's origin, it is made from the one read of all paths there (the read `cookie()` keeps)
+   * with tough-cookie's own path match: the jar matches host, security and expiry alike for
+   * every path of one origin, so a path not requested since the jar last changed costs no read
+   * of the jar. (That read marks every cookie of the origin accessed, as `cookie()` does.)
+   */
   function cookieHeader(url: URL): string {
-    const read = cookiesFor(`${url.origin}${url.pathname}`, false);
-    return (read.header ??= [...read.cookies].sort(cookieCompare).map((c) => c.cookieString()).join('; '));
+    if (url.origin !== baseUrl.origin) {
+      const read = cookiesFor(`${url.origin}${url.pathname}`, false);
+      return (read.header ??= joinCookies(read.cookies));
+    }
+    const path = url.pathname || '/';
+    const all = cookiesFor(baseUrl.href, true);
+    const known = headers.get(path);
+    if (known !== undefined && known.from === all) return known.header;
+    const header = joinCookies(all.cookies.filter((c) => typeof c.path !== 'string' || pathMatch(path, c.path)));
+    headers.set(path, { from: all, header });
+    return header;
   }
   const basePrefix = baseUrl.pathname.replace(/\/+$/, '');
 
@@ -239,6 +259,11 @@ function stillFresh(cookies: readonly Cookie[]): boolean {
   const accessed = new Date();
   for (const cookie of cookies) cookie.lastAccessed = accessed;
   return true;
+}
+
+/** Cookies as a Cookie header, in the order tough-cookie sends them (longest path first, then oldest). */
+function joinCookies(cookies: readonly Cookie[]): string {
+  return [...cookies].sort(cookieCompare).map((c) => c.cookieString()).join('; ');
 }
 
 function newJar(): CookieJar {

@@ -9,5 +9,16 @@ import { createHash } from 'node:crypto';
  * const session = sessionId('nhs-', client.cookie('nhs_session')); // 'nhs-3f2a9c0b1d7e' or undefined
  */
 export function sessionId(prefix: string, secret: string | undefined): string | undefined {
-  return secret === undefined ? undefined : `${prefix}${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+  if (secret === undefined) return undefined;
+  // A binding asks for the same session's id at every step: the digest of each recent secret is kept.
+  let digest = recent.get(secret);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(secret).digest('hex').slice(0, 12);
+    if (recent.size >= 1024) recent.clear();
+    recent.set(secret, digest);
+  }
+  return `${prefix}${digest}`;
 }
+
+/** Digests of the secrets seen last (at most 1024, forgotten all at once). */
+const recent = new Map<string, string>();

@@ -13,12 +13,24 @@ export interface HostAllowlist {
 
 export function createHostAllowlist(allowHosts: readonly string[] = []): HostAllowlist {
   const entries = allowHosts.map(normalizeEntry).filter((e) => e !== '');
+  const decide = (url: URL): boolean => {
+    const host = normalizeHost(url.hostname);
+    if (isLoopbackHost(host)) return true;
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return entries.some((entry) => entry === host || entry === `${host}:${port}`);
+  };
+  /** Decisions by scheme and host (with port), all the decision reads: a run asks about the same one or two many times. */
+  const decided = new Map<string, boolean>();
   return {
     allows(url) {
-      const host = normalizeHost(url.hostname);
-      if (isLoopbackHost(host)) return true;
-      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-      return entries.some((entry) => entry === host || entry === `${host}:${port}`);
+      const key = `${url.protocol}//${url.host}`;
+      let allowed = decided.get(key);
+      if (allowed === undefined) {
+        allowed = decide(url);
+        if (decided.size >= 64) decided.clear();
+        decided.set(key, allowed);
+      }
+      return allowed;
     },
   };
 }
