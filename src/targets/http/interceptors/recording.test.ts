@@ -38,12 +38,7 @@ describe('recording', () => {
       'patient GET /home 200',
       'patient POST /__bookfuzz/seed 200',
     ]);
-    // Fields are made when first read, by every way out of the process: a structured clone (a
-    // worker's message) and JSON see the same redacted fields, in the same order.
-    const cloned = structuredClone(exchanges);
-    expect(Object.keys(cloned[0] ?? {})).toEqual(['actor', 'method', 'path', 'requestHeaders', 'status', 'redirects', 'responseHeaders', 'bodyBytes', 'timeMs', 'requestBody']);
     const text = JSON.stringify(exchanges);
-    expect(JSON.stringify(cloned)).toBe(text);
     for (const secret of ['SESSION-SECRET-1', 'CSRF-SECRET-2', 'HEADER-SECRET-3', 'SEED-SECRET-4', 'PASSWORD-SECRET-5', 'CSRF-SECRET-6', 'CODE-SECRET-7', 'AUTH-SECRET-8', 'JSON-SECRET-9', 'JSON-SECRET-10']) {
       expect(text, secret).not.toContain(secret);
     }
