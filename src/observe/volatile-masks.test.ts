@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lengthBucket } from './length-bucket.js';
 import { pathTemplate } from './path-template.js';
-import { maskVolatile } from './volatile-masks.js';
+import { maskVolatile, maskWhole } from './volatile-masks.js';
 
 describe('maskVolatile', () => {
   it.each([
@@ -67,5 +68,60 @@ describe('lengthBucket', () => {
     expect(lengthBucket(256)).toBe('256-511');
     expect(lengthBucket(3000)).toBe('2048-4095');
     expect(lengthBucket(3100)).toBe(lengthBucket(3000));
+  });
+});
+
+describe('maskVolatile on pages (line by line, lines remembered)', () => {
+  // Lines of markup made of pieces that masks match, almost match, or must leave alone, and
+  // the characters at their edges (`<`, newlines, spaces, placeholders, `@`).
+  const piece = fc.constantFrom(
+    '2026-12-01',
+    '2026-12-01T09:30:00Z',
+    '09:30',
+    '9.30am',
+    '1st Dec',
+    'December 3,',
+    '2026',
+    'Tuesday',
+    '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+    'a81f3c09de4b7766aa01',
+    'Yx-9_kq2ZpL0rT5mWvB8',
+    '9990000018',
+    'someone@example.test',
+    '‹nhsNumber›',
+    '‹a<b›',
+    '‹',
+    '›',
+    '<',
+    '>',
+    '<p>',
+    '</p>',
+    '\n',
+    '\n<',
+    ' ',
+    'pm',
+    '-',
+    ':',
+    '/',
+    '=',
+    'x',
+  );
+  const page = fc.array(piece, { minLength: 150, maxLength: 500 }).map((pieces) => pieces.join(''));
+
+  it('masks a page exactly as masking it whole does (property, fixed seed)', () => {
+    fc.assert(
+      fc.property(page, (text) => {
+        // Twice: the second time from remembered lines.
+        expect(maskVolatile(text)).toBe(maskWhole(text));
+        expect(maskVolatile(text)).toBe(maskWhole(text));
+      }),
+      { seed: 5, numRuns: 1500 },
+    );
+  });
+
+  it('masks a date, a time and a token split over a line break of markup the same way', () => {
+    const text = `${'<p>filler</p>\n'.repeat(80)}<p>Tuesday 1 December\n2026 at 9.30\npm, ref a81f3c09de4b7766aa01</p>\n<p>2026-12-01</p>`;
+    expect(maskVolatile(text)).toBe(maskWhole(text));
+    expect(maskVolatile(text)).toContain('‹date› at ‹time›, ref ‹token›');
   });
 });

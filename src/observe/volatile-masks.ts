@@ -13,6 +13,55 @@ export function maskVolatile(text: string): string {
   // Every mask needs a digit except a UUID's, which may be letters a–f only: most labels, class
   // names and headings have neither, and come back as they are without the full scan.
   if (!ANY_DIGIT.test(text) && !ANY_UUID.test(text)) return text;
+  if (text.length >= LINES_FROM) return maskLines(text);
+  return maskWhole(text);
+}
+
+/** Texts this long or longer (pages) are masked line by line, with the lines' masks remembered. */
+const LINES_FROM = 1024;
+/** A line this long or longer is masked without being remembered. */
+const LONGEST_REMEMBERED = 512;
+/** Characters of lines remembered at most (then all are forgotten at once). */
+const REMEMBERED_CHARACTERS = 1_000_000;
+const maskedLines = new Map<string, string>();
+let rememberedCharacters = 0;
+
+/**
+ * A page masked line by line, a line ending with a newline that a `<` follows. Nothing a mask
+ * replaces or keeps whole can hold that newline: no mask matches a `<`, none ends with a
+ * space, and emails and placeholders hold neither; and what a mask looks at around a match
+ * (word boundaries, the characters next to a token) reads the same at a line's end as before
+ * the `<`. So the page's mask is its lines' masks put together. Pages of one template share
+ * most of their lines, whose masks are remembered.
+ */
+function maskLines(text: string): string {
+  let out = '';
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n<', start);
+    end = end === -1 ? text.length : end + 1;
+    const line = text.slice(start, end);
+    let masked = maskedLines.get(line);
+    if (masked === undefined) {
+      masked = maskWhole(line);
+      if (line.length < LONGEST_REMEMBERED) {
+        if (rememberedCharacters + line.length > REMEMBERED_CHARACTERS) {
+          maskedLines.clear();
+          rememberedCharacters = 0;
+        }
+        maskedLines.set(line, masked);
+        rememberedCharacters += line.length;
+      }
+    }
+    out += masked;
+    start = end;
+  }
+  return out;
+}
+
+/** `maskVolatile` of a text in one piece, nothing remembered (what the line by line masking must equal; for tests). */
+export function maskWhole(text: string): string {
+  if (!ANY_DIGIT.test(text) && !ANY_UUID.test(text)) return text;
   // Emails and placeholders are kept whole: mask only the stretches between them.
   let out = '';
   let last = 0;
