@@ -171,7 +171,7 @@ export async function checkModel(
   if (model.source) document.modelFile = model.source;
   if (options.shard) document.shard = `${options.shard.index}/${options.shard.count}`;
   const notes = [...(options.notes?.() ?? [])];
-  const idle = idleLanesNote(options.runners?.length ?? options.workers ?? 1, selected.length, tasks.length, options.shard);
+  const idle = idleLanesNote(laneCount(options, runner), selected.length, tasks.length, options.shard);
   if (idle !== undefined) notes.push(idle);
   if (stats.unconfirmed > 0) notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run and were not reported`);
   if (notes.length > 0) document.notes = notes;
@@ -391,14 +391,24 @@ function portablePath(file: string | undefined): string | undefined {
   return local && !local.startsWith('..') && !isAbsolute(local) ? local : file;
 }
 
+/**
+ * How many lanes search at once: one per runner given, else one per worker thread (model mode),
+ * else one. A live run searches only on the runners it was given (one lane each).
+ */
+function laneCount(options: CheckOptions, runner: CaseRunner): number {
+  if (options.runners && options.runners.length > 1) return options.runners.length;
+  if (runner.mode === 'live') return 1;
+  return Math.max(1, options.workers ?? 1);
+}
+
 function chooseExecutor(options: CheckOptions, runner: CaseRunner, context: ChunkContext): ChunkExecutor {
   if (options.executor) return options.executor;
-  if (options.runners && options.runners.length > 1) return concurrentExecutor(options.runners.length);
-  const workers = options.workers ?? 1;
-  if (workers <= 1 || runner.mode === 'live') return sequentialExecutor;
+  const lanes = laneCount(options, runner);
+  if (options.runners && options.runners.length > 1) return concurrentExecutor(lanes);
+  if (lanes <= 1) return sequentialExecutor;
   const model = context.model.source ?? context.model.name;
   return workerExecutor(
-    workers,
+    lanes,
     {
       model,
       cwd: process.cwd(),
