@@ -52,7 +52,10 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
   const reads = new Map<string, { cookies: Cookie[]; header?: string }>();
   /** Cookie headers for paths on the base URL's origin, each with the read of all paths it was made from. */
   const headers = new Map<string, { from: { cookies: Cookie[] }; header: string }>();
+  /** True while nothing was put in the jar since it was made (most actors' first requests): every read is then empty. */
+  let empty = true;
   const changed = (): void => {
+    empty = false;
     reads.clear();
     headers.clear();
   };
@@ -61,7 +64,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     const key = allPaths ? `*${url}` : url;
     const known = reads.get(key);
     if (known !== undefined && stillFresh(known.cookies)) return known;
-    const read = { cookies: jar.getCookiesSync(url, allPaths ? { allPaths: true } : undefined) };
+    const read = { cookies: empty ? [] : jar.getCookiesSync(url, allPaths ? { allPaths: true } : undefined) };
     reads.set(key, read);
     return read;
   }
@@ -245,6 +248,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     clearCookies() {
       changed();
       jar = newJar();
+      empty = true;
     },
   };
 }
