@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
  */
 export function sessionId(prefix: string, secret: string | undefined): string | undefined {
   if (secret === undefined) return undefined;
-  // A binding asks for the same session's id at every step: the digest of each recent secret is kept.
+  // A binding asks for the same session's id at every step: the digests of recent secrets are kept (in this process, never written anywhere).
   let digest = recent.get(secret);
   if (digest === undefined) {
     digest = createHash('sha256').update(secret).digest('hex').slice(0, 12);

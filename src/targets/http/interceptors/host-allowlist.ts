@@ -19,7 +19,7 @@ export function createHostAllowlist(allowHosts: readonly string[] = []): HostAll
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     return entries.some((entry) => entry === host || entry === `${host}:${port}`);
   };
-  /** Decisions by scheme and host (with port), all the decision reads: a run asks about the same one or two many times. */
+  /** Decisions kept by scheme and host with port, which is all a decision reads: a run asks about the same one or two hosts at every request. */
   const decided = new Map<string, boolean>();
   return {
     allows(url) {
