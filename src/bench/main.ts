@@ -3,7 +3,8 @@
  *   detection — cases to first failure per planted flaw, by variation vs the naive baseline
  *   throughput — model-mode twin runs and steps per second on one core
  * Options: --seeds N (default 50), --cap N (default 20000), --worker-runs N (default 10000), --only <model>,
- * --live (add the live tables), --live-only (only those), --rss-requests N (default 100000).
+ * --live (add the live tables), --live-only (only those), --concurrency 1,2,8 (the live rows),
+ * --rounds N (live rounds per row, default 3), --rss-requests N (default 100000; 0 skips that run).
  */
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
@@ -22,6 +23,11 @@ const only = (() => {
   const i = process.argv.indexOf('--only');
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
+/** A comma-separated option (`--concurrency 1,2,8`), or undefined when not given. */
+const listArg = (name: string): string[] | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? '').split(',').filter((x) => x !== '') : undefined;
+};
 const seeds = arg('seeds', 50);
 const workerRuns = arg('worker-runs', 10000);
 const cap = arg('cap', 20000);
@@ -107,10 +113,14 @@ if (liveOnly || process.argv.includes('--live')) {
     console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');
     console.log('(CPU µs/req: client, then the site under that client; the site runs in its own process, the client is this one)');
     console.log(['model', 'concurrency', 'bookfuzz req/s', 'autocannon req/s', 'ratio', 'rounds', 'same status', 'CPU µs/req bookfuzz + site', 'CPU µs/req autocannon + site'].join(' | '));
-    for (const name of ['nhs-covid-booking', 'household-booking']) {
-      // 1 and 2: few lanes, the client's own time per request shows; 8: enough lanes to keep the site busy while the client works.
-      for (const concurrency of [1, 2, 8]) {
-        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds: 3, sitePid: child.pid }).catch((error: unknown) => error as Error);
+    // 1 and 2: few lanes, the client's own time per request shows; 8: enough lanes to keep the site busy while the client works.
+    const concurrencies = (listArg('concurrency') ?? ['1', '2', '8']).map(Number);
+    if (concurrencies.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--concurrency takes whole numbers of at least 1, such as 1,2,8');
+    const rounds = arg('rounds', 3);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a whole number of at least 1');
+    for (const name of ['nhs-covid-booking', 'household-booking'].filter((n) => only === undefined || n === only)) {
+      for (const concurrency of concurrencies) {
+        const r = await liveRate(name, url, { runs: 50 * concurrency, concurrency, rounds, sitePid: child.pid }).catch((error: unknown) => error as Error);
         if (r instanceof Error) {
           console.log([name, concurrency, `n/a: ${r.message}`].join(' | '));
           continue;
@@ -132,8 +142,10 @@ if (liveOnly || process.argv.includes('--live')) {
       }
     }
     const requests = arg('rss-requests', 100_000);
-    const rss = await livePeakRss('household-booking', url, requests);
-    console.log(`\nlive: peak RSS of a ${requests}-request run (household-booking): ${rss.peakMb.toFixed(0)} MB in ${rss.seconds.toFixed(0)} s (exit ${rss.exit})`);
+    if (requests > 0) {
+      const rss = await livePeakRss('household-booking', url, requests);
+      console.log(`\nlive: peak RSS of a ${requests}-request run (household-booking): ${rss.peakMb.toFixed(0)} MB in ${rss.seconds.toFixed(0)} s (exit ${rss.exit})`);
+    }
   } finally {
     child.kill();
   }
