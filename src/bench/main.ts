@@ -15,19 +15,18 @@ import { modelThroughput } from './throughput.js';
 import { workerSpeedup } from './workers.js';
 import { threadScaling } from './machine.js';
 
-const arg = (name: string, fallback: number): number => {
+/** The text after `--name`, or undefined when the option is not given (or given last, with no text). */
+const optionText = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const only = (() => {
-  const i = process.argv.indexOf('--only');
   return i >= 0 ? process.argv[i + 1] : undefined;
-})();
-/** A comma-separated option (`--concurrency 1,2,8`), or undefined when not given. */
-const listArg = (name: string): string[] | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? '').split(',').filter((x) => x !== '') : undefined;
 };
+const arg = (name: string, fallback: number): number => {
+  const text = optionText(name);
+  return text === undefined ? fallback : Number(text);
+};
+const only = optionText('only');
+/** A comma-separated option (`--concurrency 1,2,8`), or undefined when not given. */
+const listArg = (name: string): string[] | undefined => optionText(name)?.split(',').filter((x) => x !== '');
 const seeds = arg('seeds', 50);
 const workerRuns = arg('worker-runs', 10000);
 const cap = arg('cap', 20000);
