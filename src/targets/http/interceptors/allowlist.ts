@@ -8,11 +8,8 @@ import type { HostAllowlist } from './host-allowlist.js';
  * next dispatcher.
  */
 export function allowlist(hosts: HostAllowlist): Dispatcher.DispatcherComposeInterceptor {
-  /** Origins (as the request gave them) already allowed: a run sends every request to the same one or two. */
-  const allowed = new Set<string>();
   return (dispatch) => (opts, handler) => {
     const origin = opts.origin;
-    if (typeof origin === 'string' && allowed.has(origin)) return dispatch(opts, handler);
     let url: URL | undefined;
     try {
       url = origin === undefined ? undefined : new URL(String(origin));
@@ -23,7 +20,6 @@ export function allowlist(hosts: HostAllowlist): Dispatcher.DispatcherComposeInt
       const host = url?.host ?? String(origin);
       throw hostNotAllowed(host, `${opts.method} ${opts.path}`);
     }
-    if (typeof origin === 'string' && allowed.size < 64) allowed.add(origin);
     return dispatch(opts, handler);
   };
 }
