@@ -9,12 +9,16 @@
  * // → 'Booked ‹time› for 9990000018, ref ‹token›'
  */
 export function maskVolatile(text: string): string {
-  if (text === '') return text;
-  // Every mask needs a digit except a UUID's, which may be letters a–f only: most labels, class
-  // names and headings have neither, and come back as they are without the full scan.
-  if (!ANY_DIGIT.test(text) && !ANY_UUID.test(text)) return text;
-  if (text.length >= LINES_FROM) return maskLines(text);
-  return maskWhole(text);
+  if (text.length < LINES_FROM) return maskWhole(text);
+  return hasMaskable(text) ? maskLines(text) : text;
+}
+
+/**
+ * Every mask needs a digit except a UUID's, which may be letters a–f only: most labels, class
+ * names and headings have neither, and come back as they are without the full scan.
+ */
+function hasMaskable(text: string): boolean {
+  return ANY_DIGIT.test(text) || ANY_UUID.test(text);
 }
 
 /** Texts this long or longer (pages) are masked line by line, with the lines' masks remembered. */
@@ -61,7 +65,7 @@ function maskLines(text: string): string {
 
 /** `maskVolatile` of a text in one piece, nothing remembered (what the line by line masking must equal; for tests). */
 export function maskWhole(text: string): string {
-  if (!ANY_DIGIT.test(text) && !ANY_UUID.test(text)) return text;
+  if (text === '' || !hasMaskable(text)) return text;
   // Emails and placeholders are kept whole: mask only the stretches between them.
   let out = '';
   let last = 0;
