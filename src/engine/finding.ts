@@ -79,7 +79,7 @@ export function buildFinding(source: FindingSource): Finding {
   const observed = (trace: Trace): JsonObject[] =>
     trace.steps.map((s) => {
       const observation: JsonObject = { outcome: s.result.outcome, ...s.result.observation };
-      if (s.result.exchanges && s.result.exchanges.length > 0) observation['exchanges'] = s.result.exchanges as unknown as Json;
+      if (s.result.exchanges && s.result.exchanges.length > 0) observation['exchanges'] = s.result.exchanges.map((e) => e.redacted()) as unknown as Json;
       return observation;
     });
   const observations = { a: observed(a), b: observed(b) };

@@ -1,7 +1,7 @@
 import type * as fc from 'fast-check';
 import type { Canary } from '../identity/canary.js';
 import type { HttpBinding } from '../targets/http/binding.js';
-import type { Exchange } from '../targets/http/types.js';
+import type { RecordedExchange } from '../targets/http/types.js';
 import type { Json, JsonObject } from './json.js';
 
 /**
@@ -144,8 +144,8 @@ export interface StepResult {
   work?: Record<string, number>;
   /** Model mode only: planted flaws whose code path this step took (for attribution). */
   flaws?: string[];
-  /** Live mode: the HTTP exchanges of this step (redacted), for reports and curl scripts. */
-  exchanges?: Exchange[];
+  /** Live mode: the HTTP exchanges of this step as recorded; a finding takes them redacted, for reports and curl scripts. */
+  exchanges?: readonly RecordedExchange[];
 }
 
 export interface Simulation<W extends object = object> {

@@ -7,7 +7,7 @@ import { concurrency as concurrencyInterceptor, createInFlightLimit, type InFlig
 import { createHostAllowlist } from './interceptors/host-allowlist.js';
 import { createRateLimiter, rateLimit, type RateLimiter } from './interceptors/rate-limit.js';
 import { recording } from './interceptors/recording.js';
-import type { ActorClient, Exchange, LiveSite } from './types.js';
+import type { ActorClient, Exchange, LiveSite, RecordedExchange } from './types.js';
 
 export interface LiveSiteOptions {
   /** Where the site is, e.g. `http://127.0.0.1:8080`. Its host must be loopback or in `allowHosts`. */
@@ -49,10 +49,10 @@ export interface LiveSiteOptions {
 
 /** A live site with its recorder and its connection pool. */
 export interface LiveSiteHandle extends LiveSite {
-  /** Exchanges recorded since the last `takeExchanges()` (a copy). */
+  /** Exchanges recorded since the last `takeExchanges()`, redacted. */
   exchanges(): Exchange[];
-  /** The exchanges recorded since the last call, and forget them. */
-  takeExchanges(): Exchange[];
+  /** The exchanges recorded since the last call, and forget them (redacted when read). */
+  takeExchanges(): RecordedExchange[];
   /** Requests this site has sent over the network (refused ones not counted). */
   requestCount(): number;
   /** Close the connection pool (waits for requests in flight). */
@@ -92,7 +92,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
     budgetInterceptor(options.budget ?? createRequestBudget(undefined)),
     allowlist(hosts),
   ];
-  let recorded: Exchange[] = [];
+  let recorded: RecordedExchange[] = [];
   let sent = 0;
   const actors = new Map<string, ActorClient>();
 
@@ -121,7 +121,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
       }
       return client;
     },
-    exchanges: () => [...recorded],
+    exchanges: () => recorded.map((e) => e.redacted()),
     takeExchanges() {
       const out = recorded;
       recorded = [];

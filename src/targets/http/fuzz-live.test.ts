@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../index.js';
 import { countingProxy } from '../../spec/spec-test-support.js';
 import { startStagingSite } from '../../staging/index.js';
+import { REDACTED } from './redact.js';
 import { startTestServer } from './test-server.js';
+import type { Exchange } from './types.js';
 
 describe('fuzz (library API, live mode)', () => {
   it('finds a planted flaw on the staging site and returns the run document, findings with a curl script', async () => {
@@ -12,6 +14,14 @@ describe('fuzz (library API, live mode)', () => {
     expect(run.target).toBe('staging');
     expect(run.findings.map((f) => f.oracle)).toContain('no-canary-leak');
     expect(run.findings[0]?.curl).toMatch(/^#!\/bin\/sh/);
+    // The finding's exchanges, recorded raw while the case ran, come out redacted.
+    const exchanges = (run.findings[0]?.observations.a ?? []).flatMap((o) => (Array.isArray(o['exchanges']) ? o['exchanges'] : [])) as unknown as Exchange[];
+    const cookies = exchanges.map((e) => e.requestHeaders['cookie']).filter((c) => c !== undefined);
+    const tokens = exchanges.map((e) => e.requestHeaders['x-bookfuzz-seed-token']).filter((t) => t !== undefined);
+    expect(cookies.length).toBeGreaterThan(0);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const cookie of cookies) expect(cookie).toMatch(new RegExp(`^[^=;]+=${REDACTED}(; [^=;]+=${REDACTED})*$`));
+    for (const token of tokens) expect(token).toBe(REDACTED);
   }, 300_000);
 
   it('never exceeds the request budget: the site sees at most that many requests, and the report says the budget was spent', async () => {

@@ -59,6 +59,19 @@ export interface Exchange {
   timeMs: number;
 }
 
+/**
+ * One exchange as the recorder keeps it while its case runs: as sent and received, the run's
+ * secrets included. The only ways out are redacted: `redacted()`, and JSON serialization (which
+ * gives the same). Passing cases are dropped without ever being redacted.
+ */
+export interface RecordedExchange {
+  readonly actor: string;
+  /** Milliseconds from sending the request to the end of its answer. */
+  readonly timeMs: number;
+  /** The exchange with the run's secrets redacted, for reports and curl scripts. */
+  redacted(): Exchange;
+}
+
 /** An actor's browser: its own cookie jar, every request through the target's safety rails. */
 export interface ActorClient {
   readonly actor: string;

@@ -53,7 +53,13 @@ describe('recording', () => {
     expect(seed?.requestHeaders['x-bookfuzz-seed-token']).toBe(REDACTED);
     expect(JSON.parse(seed?.requestBody ?? '')).toEqual({ token: REDACTED, nested: { passcode: REDACTED }, family: 'Smith' });
 
-    expect(site.takeExchanges()).toHaveLength(3);
+    // Taken as recorded: read or serialized, they are the same redacted exchanges, and the raw parts cannot be reached.
+    const taken = site.takeExchanges();
+    expect(taken.map((e) => e.redacted())).toEqual(exchanges);
+    expect(JSON.parse(JSON.stringify(taken))).toEqual(JSON.parse(text));
+    expect(taken.map((e) => [e.actor, e.timeMs >= 0])).toEqual([['patient', true], ['patient', true], ['patient', true]]);
+    const visible = JSON.stringify(taken.map((e) => ({ ...e, fields: Object.keys(e) })));
+    expect(visible).not.toContain('SECRET');
     expect(site.exchanges()).toEqual([]);
     expect(site.requestCount()).toBe(3);
   });

@@ -1,7 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { HopClock } from '../hop-clock.js';
 import { flattenHeaders, redactBody, redactHeaders } from '../redact.js';
-import type { Exchange, RedirectHop } from '../types.js';
+import type { Exchange, RecordedExchange, RedirectHop } from '../types.js';
 import { forwardingHandler } from './forwarding-handler.js';
 
 export interface RecordingOptions {
@@ -10,48 +11,30 @@ export interface RecordingOptions {
   /** Origin of the live site's base URL: paths on it are recorded as paths, others as full URLs. */
   baseOrigin: string;
   /** Called once per request sent, when its answer ended or failed (status 0: no answer). */
-  onExchange(exchange: Exchange): void;
+  onExchange(exchange: RecordedExchange): void;
   /** Called when a request is actually passed to the network. */
   onSend?(): void;
 }
 
 /**
  * Records every request that is actually sent (the innermost interceptor, so refused and
- * never-sent requests are not recorded) as one `Exchange` per HTTP request: a redirect chain
- * gives one exchange per hop, and a redirect answer carries its own hop in `redirects`. The
- * run's own secrets are redacted before anything is kept: cookie values, credentials, the
- * seeding token, CSRF-like and password fields. Also marks the request's `HopClock`.
+ * never-sent requests are not recorded) as one `RecordedExchange` per HTTP request: a redirect
+ * chain gives one exchange per hop, and a redirect answer carries its own hop in `redirects`.
+ * The run's own secrets (cookie values, credentials, the seeding token, CSRF-like and password
+ * fields) are redacted when the exchange is read, which only a finding's report does: nearly
+ * every exchange belongs to a passing case and is dropped unread. Also marks the request's
+ * `HopClock`.
  */
 export function recording(options: RecordingOptions): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     const started = performance.now();
-    const requestHeaders = requestHeaderRecord(opts.headers);
-    const origin = opts.origin === undefined ? options.baseOrigin : new URL(String(opts.origin)).origin;
-    const path = origin === options.baseOrigin ? opts.path : `${origin}${opts.path}`;
-    const exchange: Exchange = {
-      actor: options.actor,
-      method: opts.method,
-      path,
-      requestHeaders: redactHeaders(requestHeaders),
-      status: 0,
-      redirects: [],
-      responseHeaders: {},
-      bodyBytes: 0,
-      timeMs: 0,
-    };
-    if (typeof opts.body === 'string' && opts.body !== '') exchange.requestBody = redactBody(opts.body, requestHeaders['content-type']);
+    const exchange = new KeptExchange(options.actor, opts, options.baseOrigin);
     const opaque: unknown = (opts as { opaque?: unknown }).opaque;
     if (opaque instanceof HopClock) opaque.markSent();
     options.onSend?.();
     const wrapped = forwardingHandler(handler, {
       onStart(statusCode, headers) {
-        exchange.status = statusCode;
-        const flat = flattenHeaders(headers);
-        exchange.responseHeaders = redactHeaders(flat);
-        const location = flat['location'];
-        if (statusCode >= 300 && statusCode < 400 && location !== undefined) {
-          exchange.redirects = [redirectHop(statusCode, `${origin}${opts.path}`, location, options.baseOrigin)];
-        }
+        exchange.answered(statusCode, headers);
       },
       onData(chunk) {
         exchange.bodyBytes += chunk.length;
@@ -63,6 +46,70 @@ export function recording(options: RecordingOptions): Dispatcher.DispatcherCompo
     });
     return dispatch(opts, wrapped);
   };
+}
+
+/**
+ * A recorded exchange: references to what was sent and received (the request's header record
+ * and body, undici's parsed response headers), no copies and no closures, so a dropped case
+ * costs no redaction and keeps nothing else alive. The raw parts are private fields: nothing
+ * outside this class can read them.
+ */
+class KeptExchange implements RecordedExchange {
+  readonly actor: string;
+  readonly #method: string;
+  readonly #origin: string;
+  readonly #path: string;
+  readonly #baseOrigin: string;
+  readonly #requestHeaders: Dispatcher.DispatchOptions['headers'];
+  readonly #requestBody: string | undefined;
+  #status = 0;
+  #responseHeaders: IncomingHttpHeaders = {};
+  bodyBytes = 0;
+  timeMs = 0;
+
+  constructor(actor: string, opts: Dispatcher.DispatchOptions, baseOrigin: string) {
+    this.actor = actor;
+    this.#method = opts.method;
+    const origin = opts.origin === undefined ? baseOrigin : String(opts.origin);
+    // The actor client passes a URL's `origin`, already in this form; anything else is normalized.
+    this.#origin = origin === baseOrigin ? baseOrigin : new URL(origin).origin;
+    this.#path = opts.path;
+    this.#baseOrigin = baseOrigin;
+    // A one-pass iterable (a generator) is read now, as undici reads it; anything else is kept as it is.
+    const headers = opts.headers;
+    this.#requestHeaders = headers && !Array.isArray(headers) && isIterable(headers) ? [...headers] : headers;
+    this.#requestBody = typeof opts.body === 'string' && opts.body !== '' ? opts.body : undefined;
+  }
+
+  answered(status: number, headers: IncomingHttpHeaders): void {
+    this.#status = status;
+    this.#responseHeaders = headers;
+  }
+
+  redacted(): Exchange {
+    const requestHeaders = requestHeaderRecord(this.#requestHeaders);
+    const responseHeaders = flattenHeaders(this.#responseHeaders);
+    const status = this.#status;
+    const location = responseHeaders['location'];
+    const exchange: Exchange = {
+      actor: this.actor,
+      method: this.#method,
+      path: this.#origin === this.#baseOrigin ? this.#path : `${this.#origin}${this.#path}`,
+      requestHeaders: redactHeaders(requestHeaders),
+      status,
+      redirects: status >= 300 && status < 400 && location !== undefined ? [redirectHop(status, `${this.#origin}${this.#path}`, location, this.#baseOrigin)] : [],
+      responseHeaders: redactHeaders(responseHeaders),
+      bodyBytes: this.bodyBytes,
+      timeMs: this.timeMs,
+    };
+    if (this.#requestBody !== undefined) exchange.requestBody = redactBody(this.#requestBody, requestHeaders['content-type']);
+    return exchange;
+  }
+
+  /** Serialized, an exchange is its redacted form: the raw parts never reach a file or a message. */
+  toJSON(): Exchange {
+    return this.redacted();
+  }
 }
 
 function redirectHop(status: number, fromUrl: string, location: string, baseOrigin: string): RedirectHop {
