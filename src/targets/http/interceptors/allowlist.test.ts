@@ -64,6 +64,35 @@ describe('host allowlist', () => {
     expect(list.allows(new URL('https://other.example.test/x'))).toBe(true);
     expect(list.allows(new URL('https://evil.example.test/'))).toBe(false);
   });
+
+  it('decides an origin given as text as it decides the URL, in any order of asking, and refuses text that is no URL', () => {
+    const origins = [
+      'http://127.0.0.1:8080',
+      'http://localhost',
+      'HTTP://LOCALHOST.:3000',
+      'http://[::1]:9',
+      'http://staging.example.test:80',
+      'http://staging.example.test',
+      'https://192.0.2.1:8443',
+      'https://192.0.2.1',
+      'http://192.0.2.1:8443',
+      'https://evil.example.test',
+      'http://127.0.0.1.evil.test',
+    ];
+    const allowHosts = ['Staging.Example.Test', '192.0.2.1:8443'];
+    const expected = origins.map((o) => createHostAllowlist(allowHosts).allows(new URL(o)));
+    expect(expected).toEqual([true, true, true, true, true, true, true, false, true, false, false]);
+    // One list asked again and again, text and URLs mixed, forwards then backwards: kept decisions never change an answer.
+    const list = createHostAllowlist(allowHosts);
+    for (const order of [origins, [...origins].reverse(), origins]) {
+      for (const origin of order) {
+        expect(list.allowsOrigin(origin), origin).toBe(expected[origins.indexOf(origin)]);
+        expect(list.allows(new URL(origin)), origin).toBe(expected[origins.indexOf(origin)]);
+      }
+    }
+    expect(list.allowsOrigin('not a url')).toBe(false);
+    expect(list.allowsOrigin('')).toBe(false);
+  });
 });
 
 describe('allowlist interceptor', () => {

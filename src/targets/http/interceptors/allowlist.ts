@@ -9,19 +9,21 @@ import type { HostAllowlist } from './host-allowlist.js';
  */
 export function allowlist(hosts: HostAllowlist): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    const origin = opts.origin;
-    let url: URL | undefined;
-    try {
-      url = origin === undefined ? undefined : new URL(String(origin));
-    } catch {
-      url = undefined;
-    }
-    if (!url || !hosts.allows(url)) {
-      const host = url?.host ?? String(origin);
-      throw hostNotAllowed(host, `${opts.method} ${opts.path}`);
+    const origin = opts.origin === undefined ? undefined : String(opts.origin);
+    if (origin === undefined || !hosts.allowsOrigin(origin)) {
+      throw hostNotAllowed(hostOf(origin), `${opts.method} ${opts.path}`);
     }
     return dispatch(opts, handler);
   };
+}
+
+/** The host of an origin for a message (the text itself when it is no URL). */
+function hostOf(origin: string | undefined): string {
+  try {
+    return new URL(origin ?? '').host;
+  } catch {
+    return String(origin);
+  }
 }
 
 /** The error for a refused host: names the host and says how to allow it. */

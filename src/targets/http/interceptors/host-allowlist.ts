@@ -9,6 +9,8 @@ import { isIP } from 'node:net';
 export interface HostAllowlist {
   /** True when requests to `url` may be sent. */
   allows(url: URL): boolean;
+  /** The same for an origin as text (`http://127.0.0.1:8080`); false for text that is no URL. */
+  allowsOrigin(origin: string): boolean;
 }
 
 export function createHostAllowlist(allowHosts: readonly string[] = []): HostAllowlist {
@@ -19,18 +21,33 @@ export function createHostAllowlist(allowHosts: readonly string[] = []): HostAll
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     return entries.some((entry) => entry === host || entry === `${host}:${port}`);
   };
-  /** Decisions kept by scheme and host with port, which is all a decision reads: a run asks about the same one or two hosts at every request. */
+  /**
+   * Decisions kept by scheme and host with port, which is all a decision reads (for http and
+   * https that is the origin as a URL writes it), and by origin text as asked: a run asks about
+   * the same one or two hosts at every request.
+   */
   const decided = new Map<string, boolean>();
+  const keep = (key: string, allowed: boolean): boolean => {
+    if (decided.size >= 64) decided.clear();
+    decided.set(key, allowed);
+    return allowed;
+  };
+  const allows = (url: URL): boolean => {
+    const key = `${url.protocol}//${url.host}`;
+    return decided.get(key) ?? keep(key, decide(url));
+  };
   return {
-    allows(url) {
-      const key = `${url.protocol}//${url.host}`;
-      let allowed = decided.get(key);
-      if (allowed === undefined) {
-        allowed = decide(url);
-        if (decided.size >= 64) decided.clear();
-        decided.set(key, allowed);
+    allows,
+    allowsOrigin(origin) {
+      const known = decided.get(origin);
+      if (known !== undefined) return known;
+      let url: URL;
+      try {
+        url = new URL(origin);
+      } catch {
+        return false;
       }
-      return allowed;
+      return keep(origin, allows(url));
     },
   };
 }
