@@ -38,6 +38,12 @@ const COOKIE = 'nhs_session';
 interface Memory {
   /** The CSRF token each actor's browser last saw on a page, with the session cookie it belongs to. */
   csrf: Map<string, { cookie: string; token: string }>;
+  /**
+   * Pages each actor's browser landed on since its CSRF token was last brought up to date, oldest
+   * first, with the session cookie held at the time. A page is read for its token only when the
+   * actor next posts a form (most pages are followed by another page before that).
+   */
+  unread: Map<string, { cookie: string; body: string }[]>;
   /** The code the genuine patient's phone received for its latest identity submission. */
   code: Map<string, string>;
   /** The patient each actor's session last entered the details of (for changes without the state endpoint). */
@@ -47,7 +53,7 @@ interface Memory {
 /** The page echoes its own request id, which changes on every load. */
 const ECHOED = ['x-request-id'];
 
-const memoryOf = siteMemory<Memory>(() => ({ csrf: new Map(), code: new Map(), entered: new Map() }));
+const memoryOf = siteMemory<Memory>(() => ({ csrf: new Map(), unread: new Map(), code: new Map(), entered: new Map() }));
 
 interface StateSnapshot {
   world: NhsWorld;
@@ -96,17 +102,33 @@ export const binding: HttpBinding<NhsWorld> = {
     const presented = client.cookie(COOKIE);
     const responses: HttpResponse[] = [];
 
-    /** Sends one request as the actor's browser, remembering the CSRF token of any page it lands on. */
+    /** Sends one request as the actor's browser, keeping the page it lands on for its CSRF token. */
     const send = async (request: HttpRequest): Promise<HttpResponse> => {
       const response = await client.request(request);
       responses.push(response);
-      const token = inputValue(response.body, '_csrf');
       const cookie = client.cookie(COOKIE);
-      if (token !== undefined && token !== '' && cookie !== undefined) memory.csrf.set(step.actor, { cookie, token });
+      if (cookie !== undefined) {
+        const pages = memory.unread.get(step.actor);
+        if (pages === undefined) memory.unread.set(step.actor, [{ cookie, body: response.body }]);
+        else pages.push({ cookie, body: response.body });
+      }
       return response;
     };
-    /** The CSRF token of the page the browser is on, if it belongs to the session it holds. */
+    /**
+     * The CSRF token of the page the browser is on, if it belongs to the session it holds: the
+     * token of the newest page that had one, as if every page had been read when it came.
+     */
     const csrf = (): string => {
+      const pages = memory.unread.get(step.actor) ?? [];
+      for (let i = pages.length - 1; i >= 0; i--) {
+        const { cookie, body } = pages[i]!;
+        const token = inputValue(body, '_csrf');
+        if (token !== undefined && token !== '') {
+          memory.csrf.set(step.actor, { cookie, token });
+          break;
+        }
+      }
+      pages.length = 0;
       const known = memory.csrf.get(step.actor);
       return known !== undefined && known.cookie === client.cookie(COOKIE) ? known.token : '';
     };
