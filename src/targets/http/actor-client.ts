@@ -8,6 +8,7 @@ import { decodeUtf8, readResponse } from './read-body.js';
 import { flattenHeaders } from './redact.js';
 import { transportError } from './transport-error.js';
 import type { ActorClient, HttpRequest, HttpResponse, RedirectHop } from './types.js';
+import { resolvedUrl } from './url-memo.js';
 
 /** Redirects followed at most per request; the answer after that is returned as it is. */
 export const MAX_REDIRECTS = 10;
@@ -92,8 +93,8 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
   const basePrefix = baseUrl.pathname.replace(/\/+$/, '');
 
   function resolve(path: string): URL {
-    if (path.startsWith('/') && !path.startsWith('//')) return new URL(`${basePrefix}${path}`, baseUrl.origin);
-    return new URL(path, baseUrl);
+    if (path.startsWith('/') && !path.startsWith('//')) return resolvedUrl(`${basePrefix}${path}`, baseUrl.origin);
+    return resolvedUrl(path, baseUrl.href);
   }
 
   function headersFor(url: URL, request: HttpRequest, contentType: string | undefined): Record<string, string> {
@@ -196,7 +197,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       let next: URL | undefined;
       if (REDIRECT_STATUSES.has(status) && location !== undefined) {
         try {
-          next = new URL(location, url);
+          next = resolvedUrl(location, url.href);
         } catch {
           next = undefined;
         }
