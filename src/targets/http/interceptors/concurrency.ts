@@ -1,6 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { BookfuzzError } from '../../../errors.js';
-import { failBeforeDispatch, forwardingHandler } from './forwarding-handler.js';
+import { failBeforeDispatch, ForwardingHandler } from './forwarding-handler.js';
 
 /**
  * Slots for requests in flight, shared by every live site that draws on it (the two sides of
@@ -54,25 +55,13 @@ export function createInFlightLimit(limit: number): InFlightLimit {
  */
 export function concurrency(slots: InFlightLimit): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    let held = true;
-    const releaseOnce = (): boolean => {
-      if (!held) return false;
-      held = false;
-      return slots.release();
-    };
-    const wrapped: Dispatcher.DispatchHandler = {
-      ...forwardingHandler(handler, { onSettled: releaseOnce }),
-      onResponseEnd(controller, trailers) {
-        if (releaseOnce()) setImmediate(() => handler.onResponseEnd?.(controller, trailers));
-        else handler.onResponseEnd?.(controller, trailers);
-      },
-    };
+    const wrapped = new SlotHandler(handler, slots);
     if (slots.tryTake()) {
       // Synchronous errors (a refused request) propagate as the caller expects.
       try {
         return dispatch(opts, wrapped);
       } catch (error) {
-        releaseOnce();
+        wrapped.release();
         throw error;
       }
     }
@@ -80,10 +69,38 @@ export function concurrency(slots: InFlightLimit): Dispatcher.DispatcherComposeI
       try {
         dispatch(opts, wrapped);
       } catch (error) {
-        releaseOnce();
+        wrapped.release();
         failBeforeDispatch(handler, error instanceof Error ? error : new Error(String(error)));
       }
     });
     return true;
   };
+}
+
+/** The handler of a request that holds a slot: gives it back once, when the exchange is over. */
+class SlotHandler extends ForwardingHandler {
+  #held = true;
+
+  constructor(
+    inner: Dispatcher.DispatchHandler,
+    private readonly slots: InFlightLimit,
+  ) {
+    super(inner);
+  }
+
+  /** Give the slot back (once): true when it went to a waiting request. */
+  release(): boolean {
+    if (!this.#held) return false;
+    this.#held = false;
+    return this.slots.release();
+  }
+
+  protected override settled(): void {
+    this.release();
+  }
+
+  override onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    if (this.release()) setImmediate(() => this.inner.onResponseEnd?.(controller, trailers));
+    else this.inner.onResponseEnd?.(controller, trailers);
+  }
 }

@@ -14,40 +14,62 @@ export interface HandlerHooks {
  * A dispatch handler that passes every call on to `inner` (the undici 7 handler interface,
  * which `compose` guarantees to interceptors) and tells `hooks` what happened. `onSettled`
  * runs once whatever way the exchange ends, so a held resource (a concurrency slot) is freed
- * exactly once.
+ * exactly once. A class, so that the one made per request and per interceptor is one object
+ * with its methods shared, not a fresh closure per method.
  */
+export class ForwardingHandler implements Dispatcher.DispatchHandler {
+  #settled = false;
+
+  constructor(
+    protected readonly inner: Dispatcher.DispatchHandler,
+    private readonly hooks: HandlerHooks = {},
+  ) {}
+
+  /** Calls `settled`, the first time only. */
+  private settle(error: Error | undefined): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.settled(error);
+  }
+
+  /** Called once when the exchange is over for any reason: tells `hooks.onSettled`. A subclass may do more. */
+  protected settled(error: Error | undefined): void {
+    this.hooks.onSettled?.(error);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.inner.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.settle(undefined);
+    this.inner.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.hooks.onStart?.(statusCode, headers);
+    this.inner.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.hooks.onData?.(chunk);
+    this.inner.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.settle(undefined);
+    this.inner.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.settle(error);
+    this.inner.onResponseError?.(controller, error);
+  }
+}
+
+/** A `ForwardingHandler` around `inner` that tells `hooks`. */
 export function forwardingHandler(inner: Dispatcher.DispatchHandler, hooks: HandlerHooks): Dispatcher.DispatchHandler {
-  let settled = false;
-  const settle = (error: Error | undefined): void => {
-    if (settled) return;
-    settled = true;
-    hooks.onSettled?.(error);
-  };
-  return {
-    onRequestStart(controller, context: unknown) {
-      inner.onRequestStart?.(controller, context);
-    },
-    onRequestUpgrade(controller, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex) {
-      settle(undefined);
-      inner.onRequestUpgrade?.(controller, statusCode, headers, socket);
-    },
-    onResponseStart(controller, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string) {
-      hooks.onStart?.(statusCode, headers);
-      inner.onResponseStart?.(controller, statusCode, headers, statusMessage);
-    },
-    onResponseData(controller, chunk: Buffer) {
-      hooks.onData?.(chunk);
-      inner.onResponseData?.(controller, chunk);
-    },
-    onResponseEnd(controller, trailers: IncomingHttpHeaders) {
-      settle(undefined);
-      inner.onResponseEnd?.(controller, trailers);
-    },
-    onResponseError(controller, error: Error) {
-      settle(error);
-      inner.onResponseError?.(controller, error);
-    },
-  };
+  return new ForwardingHandler(inner, hooks);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { HopClock } from '../hop-clock.js';
 import { flattenHeaders, redactBody, redactHeaders } from '../redact.js';
 import type { Exchange, RecordedExchange, RedirectHop } from '../types.js';
-import { forwardingHandler } from './forwarding-handler.js';
+import { ForwardingHandler, type HandlerHooks } from './forwarding-handler.js';
 
 export interface RecordingOptions {
   /** The actor whose requests go through this dispatcher. */
@@ -27,24 +27,11 @@ export interface RecordingOptions {
  */
 export function recording(options: RecordingOptions): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    const started = performance.now();
-    const exchange = new KeptExchange(options.actor, opts, options.baseOrigin);
+    const exchange = new KeptExchange(options.actor, opts, options.baseOrigin, options.onExchange);
     const opaque: unknown = (opts as { opaque?: unknown }).opaque;
     if (opaque instanceof HopClock) opaque.markSent();
     options.onSend?.();
-    const wrapped = forwardingHandler(handler, {
-      onStart(statusCode, headers) {
-        exchange.answered(statusCode, headers);
-      },
-      onData(chunk) {
-        exchange.bodyBytes += chunk.length;
-      },
-      onSettled() {
-        exchange.timeMs = Math.round((performance.now() - started) * 10) / 10;
-        options.onExchange(exchange);
-      },
-    });
-    return dispatch(opts, wrapped);
+    return dispatch(opts, new ForwardingHandler(handler, exchange));
   };
 }
 
@@ -52,9 +39,10 @@ export function recording(options: RecordingOptions): Dispatcher.DispatcherCompo
  * A recorded exchange: references to what was sent and received (the request's header record
  * and body, undici's parsed response headers), no copies and no closures, so a dropped case
  * costs no redaction and keeps nothing else alive. The raw parts are private fields: nothing
- * outside this class can read them.
+ * outside this class can read them. It fills itself in as its answer comes (it is the hooks of
+ * the request's forwarding handler) and goes to `onExchange` when the exchange is over.
  */
-class KeptExchange implements RecordedExchange {
+class KeptExchange implements RecordedExchange, HandlerHooks {
   readonly actor: string;
   readonly #method: string;
   readonly #origin: string;
@@ -62,13 +50,16 @@ class KeptExchange implements RecordedExchange {
   readonly #baseOrigin: string;
   readonly #requestHeaders: Dispatcher.DispatchOptions['headers'];
   readonly #requestBody: string | undefined;
+  readonly #started = performance.now();
+  readonly #onExchange: (exchange: RecordedExchange) => void;
   #status = 0;
   #responseHeaders: IncomingHttpHeaders = {};
-  bodyBytes = 0;
-  timeMs = 0;
+  #bodyBytes = 0;
+  #timeMs = 0;
 
-  constructor(actor: string, opts: Dispatcher.DispatchOptions, baseOrigin: string) {
+  constructor(actor: string, opts: Dispatcher.DispatchOptions, baseOrigin: string, onExchange: (exchange: RecordedExchange) => void) {
     this.actor = actor;
+    this.#onExchange = onExchange;
     this.#method = opts.method;
     const origin = opts.origin === undefined ? baseOrigin : String(opts.origin);
     // The actor client passes a URL's `origin`, already in this form; anything else is normalized.
@@ -81,9 +72,22 @@ class KeptExchange implements RecordedExchange {
     this.#requestBody = typeof opts.body === 'string' && opts.body !== '' ? opts.body : undefined;
   }
 
-  answered(status: number, headers: IncomingHttpHeaders): void {
+  get timeMs(): number {
+    return this.#timeMs;
+  }
+
+  onStart(status: number, headers: IncomingHttpHeaders): void {
     this.#status = status;
     this.#responseHeaders = headers;
+  }
+
+  onData(chunk: Buffer): void {
+    this.#bodyBytes += chunk.length;
+  }
+
+  onSettled(): void {
+    this.#timeMs = Math.round((performance.now() - this.#started) * 10) / 10;
+    this.#onExchange(this);
   }
 
   redacted(): Exchange {
@@ -99,8 +103,8 @@ class KeptExchange implements RecordedExchange {
       status,
       redirects: status >= 300 && status < 400 && location !== undefined ? [redirectHop(status, `${this.#origin}${this.#path}`, location, this.#baseOrigin)] : [],
       responseHeaders: redactHeaders(responseHeaders),
-      bodyBytes: this.bodyBytes,
-      timeMs: this.timeMs,
+      bodyBytes: this.#bodyBytes,
+      timeMs: this.#timeMs,
     };
     if (this.#requestBody !== undefined) exchange.requestBody = redactBody(this.#requestBody, requestHeaders['content-type']);
     return exchange;
