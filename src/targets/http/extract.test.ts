@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inputValue, pageForms, pageLinks } from './extract.js';
+import { inputValue, inputValueReadingWholePage, pageForms, pageLinks } from './extract.js';
 
 const page = `<!doctype html><html><body>
 <form action="/identity" method="post"><input type="hidden" name="_csrf" value="tok123">
@@ -51,5 +52,41 @@ describe('extract reads a page the way a browser does', () => {
     const [form] = pageForms('<form><input name="__proto__" value="v"></form>');
     expect(Object.keys(form?.fields ?? {})).toEqual(['__proto__']);
     expect(inputValue('<form><input name="__proto__" value="v"></form>', '__proto__')).toBe('v');
+  });
+
+  it('reads a page only up to the end of the first form with the field, and always agrees with a pass over the whole page', () => {
+    // Pages made of the markup that decides a field's value: forms opened, closed, nested and
+    // left open; the same name twice in one form; checkboxes, buttons, textareas and selects;
+    // markup hidden in comments and scripts; a name written with an entity.
+    const fragment = fc.constantFrom(
+      '<form>',
+      '</form>',
+      '<form><form>',
+      '<input name="_csrf" value="a">',
+      '<input name="_csrf" value="b">',
+      '<input type="checkbox" name="_csrf" value="c">',
+      '<input type="checkbox" name="_csrf" value="d" checked>',
+      '<input type="submit" name="_csrf" value="e">',
+      '<input name="&#95;csrf" value="f">',
+      '<textarea name="_csrf">\ng</textarea>',
+      '<textarea name="_csrf"></form>h</textarea>',
+      '<select name="_csrf"><option value="i"><option value="j" selected></select>',
+      '<select name="_csrf"><option value="k">',
+      '<!-- <form><input name="_csrf" value="l"></form> -->',
+      '<script></form><input name="_csrf" value="m"></script>',
+      '<input name="other" value="n">',
+      '<div><p>text',
+      '</div>',
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 12 }), fc.constantFrom('_csrf', 'other', 'missing'), (parts, name) => {
+        const html = parts.join('\n');
+        expect(inputValue(html, name)).toBe(inputValueReadingWholePage(html, name));
+      }),
+      { seed: 13, numRuns: 3000 },
+    );
+    // A page whose later form repeats the field: the first form's value, read without the rest.
+    expect(inputValue('<form><input name="_csrf" value="first"></form><form><input name="_csrf" value="second"></form>', '_csrf')).toBe('first');
+    expect(inputValue('<form><input name="_csrf" value="one"><input name="_csrf" value="two"></form>', '_csrf')).toBe('two');
   });
 });

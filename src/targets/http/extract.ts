@@ -25,8 +25,11 @@ const BUTTON_TYPES = new Set(['submit', 'button', 'image', 'reset']);
  * wins and a second `<form>` inside an open one is ignored, as in a browser. A field belongs to
  * the form open at its place in the page, even when the markup around it is broken (a browser's
  * form owner); a form left open ends with the page.
+ *
+ * With `until`, the pass stops when a form that has a field of that name closes: nothing later
+ * in the page can change that form's fields, and no later form comes before it.
  */
-function scanPage(html: string): PageScan {
+function scanPage(html: string, until?: string): PageScan {
   const forms: PageForm[] = [];
   const inputs = new Map<string, string>();
   const links: string[] = [];
@@ -86,6 +89,7 @@ function scanPage(html: string): PageScan {
           if (form !== undefined) form.fields[select.name] = select.chosen ?? '';
           select = undefined;
         } else if (tag === 'form') {
+          if (until !== undefined && form !== undefined && Object.hasOwn(form.fields, until)) parser.pause();
           form = undefined;
         }
       },
@@ -108,9 +112,21 @@ export function pageForms(html: string): PageForm[] {
   return scanPage(html).forms;
 }
 
-/** The value of the first input (any form, else anywhere on the page) with this name, e.g. a CSRF token `_csrf`. */
+/**
+ * The value of the first input (any form, else anywhere on the page) with this name, e.g. a CSRF
+ * token `_csrf`. The page is read up to the end of the first form that has the field (about half
+ * of a page, for a token at the top of its form).
+ */
 export function inputValue(html: string, name: string): string | undefined {
-  const page = scanPage(html);
+  return valueIn(scanPage(html, name), name);
+}
+
+/** `inputValue` from a pass over the whole page (tests: the two must always agree). */
+export function inputValueReadingWholePage(html: string, name: string): string | undefined {
+  return valueIn(scanPage(html), name);
+}
+
+function valueIn(page: PageScan, name: string): string | undefined {
   for (const form of page.forms) if (Object.hasOwn(form.fields, name)) return form.fields[name];
   return page.inputs.get(name);
 }
