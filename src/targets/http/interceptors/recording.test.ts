@@ -1,7 +1,10 @@
+import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLiveSite, type LiveSiteHandle } from '../create-live-site.js';
 import { REDACTED, redactBody, redactHeaders } from '../redact.js';
 import { startTestServer, type TestServer } from '../test-server.js';
+import type { RecordedExchange } from '../types.js';
+import { recording } from './recording.js';
 
 describe('recording', () => {
   let server: TestServer | undefined;
@@ -75,5 +78,26 @@ describe('recording', () => {
     expect(redactBody('{"\\u0074oken":"t"}', 'application/json')).toBe(`{"token":"${REDACTED}"}`);
     // Nothing secret: the body is kept byte for byte (not re-serialized).
     expect(redactBody('{ "world": {"codes": [1.50, "pinned"]} }', 'application/json')).toBe('{ "world": {"codes": [1.50, "pinned"]} }');
+  });
+
+  it('headers given as a generator reach the site and the record alike', async () => {
+    server = await startTestServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`${req.headers['x-one']}|${req.headers['cookie']}`);
+    });
+    const kept: RecordedExchange[] = [];
+    const agent = new Agent();
+    try {
+      const dispatcher = agent.compose(recording({ actor: 'patient', baseOrigin: new URL(server.baseUrl).origin, onExchange: (e) => kept.push(e) }));
+      function* headers(): Generator<[string, string]> {
+        yield ['x-one', '1'];
+        yield ['cookie', 'sid=SESSION-SECRET'];
+      }
+      const answer = await dispatcher.request({ origin: new URL(server.baseUrl).origin, path: '/echo', method: 'GET', headers: headers() });
+      expect(await answer.body.text()).toBe('1|sid=SESSION-SECRET');
+      expect(kept.map((e) => e.redacted().requestHeaders)).toEqual([{ 'x-one': '1', cookie: `sid=${REDACTED}` }]);
+    } finally {
+      await agent.close();
+    }
   });
 });

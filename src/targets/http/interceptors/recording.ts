@@ -26,7 +26,11 @@ export interface RecordingOptions {
  * `HopClock`.
  */
 export function recording(options: RecordingOptions): Dispatcher.DispatcherComposeInterceptor {
-  return (dispatch) => (opts, handler) => {
+  return (dispatch) => (given, handler) => {
+    // Headers given as an iterable other than an array (a generator can be read only once) are
+    // read here into one record, which goes on to undici as well as into the exchange.
+    const headers = given.headers;
+    const opts = headers && !Array.isArray(headers) && isIterable(headers) ? { ...given, headers: requestHeaderRecord(headers) } : given;
     const exchange = new KeptExchange(options.actor, opts, options.baseOrigin, options.onExchange);
     const opaque: unknown = (opts as { opaque?: unknown }).opaque;
     if (opaque instanceof HopClock) opaque.markSent();
@@ -66,9 +70,7 @@ class KeptExchange implements RecordedExchange, HandlerHooks {
     this.#origin = origin === baseOrigin ? baseOrigin : new URL(origin).origin;
     this.#path = opts.path;
     this.#baseOrigin = baseOrigin;
-    // A one-pass iterable (a generator) is read now, as undici reads it; anything else is kept as it is.
-    const headers = opts.headers;
-    this.#requestHeaders = headers && !Array.isArray(headers) && isIterable(headers) ? [...headers] : headers;
+    this.#requestHeaders = opts.headers;
     this.#requestBody = typeof opts.body === 'string' && opts.body !== '' ? opts.body : undefined;
   }
 
