@@ -28,7 +28,7 @@ describe('resolvedUrl', () => {
     const a = resolvedUrl('/book', 'http://127.0.0.1:8080');
     expect(resolvedUrl('/book', 'http://127.0.0.1:8080')).toBe(a);
     expect(resolvedUrl('/book', 'http://127.0.0.1:8081').href).toBe('http://127.0.0.1:8081/book');
-    // A newline in the input cannot pass for the end of the base.
+    // URL parsing drops a newline in the input; the kept URL is the one new URL gives.
     expect(resolvedUrl('x\ny', 'http://127.0.0.1/').href).toBe(new URL('x\ny', 'http://127.0.0.1/').href);
   });
 
