@@ -1,3 +1,4 @@
+import { TwoKeyMemo } from '../two-key-memo.js';
 import type { Identity } from './identity.js';
 
 /** A value that must only ever be seen by those allowed to see its owner's data. */
@@ -262,26 +263,11 @@ function wordMatcher(value: string): Matcher {
   };
 }
 
-/** Matchers by field, then by value (two lookups rather than a joined key built on every call), emptied past a bound. */
-const matcherCache = new Map<string, Map<string, Matcher>>();
-let cachedMatchers = 0;
-const MATCHER_CACHE_LIMIT = 10_000;
+/** Matchers by field, then by value, emptied past a bound. */
+const matchers = new TwoKeyMemo<Matcher>(10_000);
 
 function matcherOf(canary: Canary): Matcher {
-  let byValue = matcherCache.get(canary.field);
-  if (byValue === undefined) matcherCache.set(canary.field, (byValue = new Map()));
-  let matcher = byValue.get(canary.value);
-  if (matcher === undefined) {
-    if (cachedMatchers >= MATCHER_CACHE_LIMIT) {
-      matcherCache.clear();
-      cachedMatchers = 0;
-      matcherCache.set(canary.field, (byValue = new Map()));
-    }
-    matcher = makeMatcher(canary);
-    byValue.set(canary.value, matcher);
-    cachedMatchers++;
-  }
-  return matcher;
+  return matchers.get(canary.field, canary.value) ?? matchers.set(canary.field, canary.value, makeMatcher(canary));
 }
 
 function makeMatcher(canary: Canary): Matcher {
