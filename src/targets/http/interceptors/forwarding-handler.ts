@@ -32,7 +32,7 @@ export class ForwardingHandler implements Dispatcher.DispatchHandler {
     this.settled(error);
   }
 
-  /** Called once when the exchange is over for any reason: tells `hooks.onSettled`. A subclass may do more. */
+  /** Called once when the exchange is over for any reason: tells `hooks.onSettled` (a subclass may replace this). */
   protected settled(error: Error | undefined): void {
     this.hooks.onSettled?.(error);
   }
