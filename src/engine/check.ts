@@ -66,6 +66,11 @@ export interface CaseRunner {
   runSync?(kase: TwinCase, options?: RunOptions): TwinRun;
   /** Learn what varies between runs of the same world (live mode), before any judging. */
   calibrate?(cases: readonly TwinCase[]): Promise<void>;
+  /**
+   * Learn as noise whatever differs between the two sides of `run`, a run of ONE world on both sides
+   * (a confirmation's A and A again): from then on it is masked in every observation.
+   */
+  learn?(run: TwinRun): void;
 }
 
 export interface RunOptions {
@@ -82,6 +87,9 @@ export function simulatorRunner(model: Model, flaws: ReadonlySet<string>): CaseR
 }
 
 export const defaultRuns = 300;
+
+/** Worlds run before judging, each several times, so a live runner learns what varies anyway. */
+const calibrationCases = 4;
 
 /**
  * Check a model in process: for every oracle, generate twin cases, run them through the
@@ -104,7 +112,7 @@ export async function checkModel(
   const arbitrary = twinCaseArbitrary(model);
   const runners = options.runners ?? [options.runner ?? simulatorRunner(model, flawSet)];
   const runner = runners[0] ?? simulatorRunner(model, flawSet);
-  const calibration = fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: 3 });
+  const calibration = fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: calibrationCases });
   for (const r of runners) if (r.calibrate) await r.calibrate(calibration);
   const signal = anySignal(options.signal, options.until);
   const progress = { cases: 0 };
@@ -328,10 +336,12 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
       result.unconfirmed++;
       continue;
     }
-    if (!(await confirmed(runner, found, context.confirmations))) {
-      // Did not reproduce every time: noise, not a finding. Search on without it.
+    const verdict = await confirm(runner, found, context.confirmations);
+    if (!verdict.confirmed) {
+      // Did not reproduce every time, or showed up between two runs of one world: noise, not a
+      // finding. Search on without it (and without whatever else varied between A and A).
       result.unconfirmed++;
-      excluded.add(dedupKey(found.violation));
+      for (const key of verdict.noise) excluded.add(key);
       continue;
     }
     const finding = buildFinding({
@@ -350,20 +360,56 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
       chunk: task.index,
       key: dedupKey(found.violation),
     });
-    excluded.add(dedupKey(found.violation));
+    // The other fields of the same answer that differ every time are this leak's symptoms, not
+    // new leaks: one finding per leak.
+    for (const key of [dedupKey(found.violation), ...verdict.sameAnswer]) excluded.add(key);
     result.findings.push(finding);
   }
   return result;
 }
 
-/** A candidate is reported only if every re-run shows the same problem again. */
-async function confirmed(runner: CaseRunner, found: Found, times: number): Promise<boolean> {
+/** What the re-runs of a candidate said. */
+interface Verdict {
+  confirmed: boolean;
+  /** Rejected: dedup keys to leave out of the rest of the search (the candidate's, and what else varied between A and A). */
+  noise: string[];
+  /** Confirmed: keys of other fields of the same step that also differed between A and B every time and never between A and A. */
+  sameAnswer: string[];
+}
+
+/**
+ * A candidate is reported only if every re-run shows the same problem again. For an oracle that
+ * compares the twins, each re-run is world A, world B and world A again: the difference must
+ * appear between A and B at the same field every time and never between A and A (else it is
+ * noise the calibration did not learn, which the runner learns now). In model mode there are no
+ * re-runs: the simulator is deterministic.
+ */
+async function confirm(runner: CaseRunner, found: Found, times: number): Promise<Verdict> {
   const key = dedupKey(found.violation);
+  const options: RunOptions = { snapshots: found.oracle.usesWorld, timing: found.oracle.usesTiming === true };
+  const stepKeys = (run: TwinRun): Set<string> =>
+    new Set(found.oracle.check(run).filter((v) => v.step === found.violation.step).map(dedupKey));
+  let stable = stepKeys(found.run);
+  const noise = new Set<string>();
   for (let i = 0; i < times; i++) {
-    const run = await runner.run(found.kase, { snapshots: found.oracle.usesWorld, timing: found.oracle.usesTiming === true });
-    if (!found.oracle.check(run).some((v) => dedupKey(v) === key)) return false;
+    const run = await runner.run(found.kase, options);
+    const keys = found.oracle.comparesTwins === true ? stepKeys(run) : new Set(found.oracle.check(run).map(dedupKey));
+    if (!keys.has(key)) return { confirmed: false, noise: [key], sameAnswer: [] };
+    stable = new Set([...stable].filter((k) => keys.has(k)));
+    if (found.oracle.comparesTwins !== true) continue;
+    // World A on both sides, judged as if the secret had been varied.
+    const same = { ...(await runner.run(sameWorld(found.kase), options)), secret: run.secret };
+    const varied = found.oracle.check(same).map(dedupKey);
+    if (varied.length > 0) runner.learn?.(same);
+    for (const k of varied) noise.add(k);
+    if (noise.has(key)) return { confirmed: false, noise: [key, ...noise], sameAnswer: [] };
   }
-  return true;
+  return { confirmed: true, noise: [], sameAnswer: [...stable].filter((k) => k !== key && !noise.has(k)) };
+}
+
+/** The case with nothing varied: both sides run world A. */
+function sameWorld(kase: TwinCase): TwinCase {
+  return { ...kase, secret: '', variation: null };
 }
 
 /**

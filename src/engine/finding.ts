@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BookfuzzError } from '../errors.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Step } from '../model/model.js';
 import { differences, valueAt } from '../observe/first-difference.js';
@@ -72,7 +73,10 @@ export interface FindingSource {
   key?: string;
 }
 
-/** Turn a confirmed, shrunk violation into a finding. */
+/**
+ * Turn a confirmed, shrunk violation into a finding. Throws `BF_INTERNAL` when a secret was varied
+ * and yet the twin worlds are equal: such a finding could only be noise.
+ */
 export function buildFinding(source: FindingSource): Finding {
   const { a, b, violation, kase } = source;
   // Live mode: each step's HTTP exchanges (redacted) go with its observation, for reports and curl.
@@ -101,6 +105,13 @@ export function buildFinding(source: FindingSource): Finding {
     if (d.b !== undefined) entry.b = d.b;
     return entry;
   });
+  if (kase.secret !== '' && worldDiff.length === 0) {
+    // Twin cases are drawn so that their worlds differ (twinCaseArbitrary): a finding whose twins
+    // are equal would present noise as the secret's effect, so it is never built.
+    throw new BookfuzzError('BF_INTERNAL', `a finding of ${violation.oracle} was about to be reported for twin worlds that do not differ in the secret "${kase.secret}" (variation ${JSON.stringify(kase.variation)})`, {
+      where: `model ${source.model}, oracle ${violation.oracle}`,
+    });
+  }
   const finding: Finding = {
     id: findingId(source.model, violation, kase.steps),
     model: source.model,

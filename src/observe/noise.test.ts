@@ -24,9 +24,7 @@ describe('noise', () => {
     const runA = [observe('Booking confirmed', 'BK1001')];
     const runB = [observe('Booking confirmed', 'BK1002')];
     const mask = learnNoise([runA, runB]);
-    expect(mask).toEqual({
-      entries: [{ path: 'responses[0].body.text[1]', shapes: [{ label: 'BK####', pattern: 'BK\\p{Nd}{4}' }] }],
-    });
+    expect(mask).toEqual({ entries: [], templates: ['Your booking reference is (BK\\p{Nd}+)\\. Keep it safe\\.'] });
     const a = applyNoise(observe('Booking confirmed', 'BK1001'), mask);
     const b = applyNoise(observe('Booking confirmed', 'BK7777'), mask);
     expect(a).toEqual(b);
@@ -49,16 +47,21 @@ describe('noise', () => {
     expect(JSON.stringify(masked)).toContain(`"${NOISE}"`);
   });
 
-  it('generalizes shapes as far as needed, and masks whole values when words differ in number', () => {
+  it('generalizes varying words as far as needed, and masks whole texts when words differ in number', () => {
     const mask = learnNoise([
       [observe('Done', 'BK999'), observe('Done', 'ab12', '<p>3 minutes ago</p>'), observe('Done', 'x', '<p>n=4</p>')],
       [observe('Done', 'BK1000'), observe('Done', 'CD3456', '<p>just now</p>'), observe('Done', 'y', '<p>n=5</p>')],
     ]);
-    const byLabel = mask.entries.flatMap((e) => (e.shapes ?? []).map((s) => s.label));
-    expect(byLabel).toContain('BK#+');
-    expect(mask.entries.find((e) => e.path === 'responses[0].body.text[2]')?.whole).toBe(true);
-    // 'ab12' vs 'CD3456' share no letter-case shape: the word at that position is masked.
-    expect(mask.entries.some((e) => e.shapes?.some((s) => s.label === '*' && s.index === 4))).toBe(true);
+    const text = (o: Observation): string => JSON.stringify(applyNoise(o, mask));
+    // Digit runs of any length after the same letters.
+    expect(text(observe('Done', 'BK123456'))).toContain(`Your booking reference is ${NOISE}. Keep it safe.`);
+    // 'ab12' vs 'CD3456' share no letter-case shape: any word at that place is masked.
+    expect(text(observe('Done', 'Zz9'))).toContain(`Your booking reference is ${NOISE}. Keep it safe.`);
+    // Texts that differ in their number of words are masked whole, wherever they appear.
+    expect(text(observe('Done', 'x', '<p>just now</p>'))).toContain(`"${NOISE}"`);
+    expect(text(observe('Done', 'x', '<p>n=17</p>'))).toContain(`n=${NOISE}`);
+    // The fixed words must be there: another sentence with a number is not masked.
+    expect(text(observe('Done', 'x', '<p>m=17</p>'))).toContain('m=17');
   });
 
   it('learns from three runs and lists of varying length; merges masks', () => {
@@ -72,5 +75,37 @@ describe('noise', () => {
     ]);
     expect(learnNoise([])).toEqual({ entries: [] });
     expect(learnNoise([[list(['a'])]])).toEqual({ entries: [] });
+  });
+
+  it('masks one of a few texts wherever it appears, and the varying words of a learned sentence at any path', () => {
+    const page = (banner: string, visitor: number, body: string, where: 'top' | 'bottom'): Observation => {
+      const texts = [`Visitor number ${visitor}`, body];
+      return { responses: [{ body: { type: 'html', text: where === 'top' ? [banner, ...texts] : [...texts, banner] } }] };
+    };
+    const mask = learnNoise([
+      [page('Stay safe this winter', 660, 'Find your record', 'top')],
+      [page('Book a flu jab today', 662, 'Find your record', 'top')],
+      [page('Wash your hands', 671, 'Find your record', 'top')],
+    ]);
+    expect(mask.texts).toEqual(expect.arrayContaining(['Stay safe this winter', 'Book a flu jab today', 'Wash your hands']));
+    // Another page puts the banner elsewhere and the counter has grown a digit: both still noise.
+    const a = applyNoise(page('Wash your hands', 1001, 'You are registered', 'bottom'), mask);
+    const b = applyNoise(page('Stay safe this winter', 1017, 'You are registered', 'bottom'), mask);
+    expect(a).toEqual(b);
+    expect(JSON.stringify(a)).toContain(`Visitor number ${NOISE}`);
+    // What the secret changes is not noise: a different sentence still differs.
+    const c = applyNoise(page('Wash your hands', 1002, 'We have no record of you', 'bottom'), mask);
+    expect(firstDifference(a, c)).toBe('responses[0].body.text[1]');
+    // A sentence that merely shares the counter's digits is left alone.
+    expect(JSON.stringify(applyNoise(page('x', 1, 'You have 2 doses', 'top'), mask))).toContain('You have 2 doses');
+  });
+
+  it('learns a shuffled list as unordered: the same items in any order are equal, other items are not', () => {
+    const list = (items: string[]): Observation => ({ responses: [{ body: { type: 'json', value: { links: items, count: items.length } } }] });
+    const mask = learnNoise([[list(['a', 'b', 'c'])], [list(['c', 'a', 'b'])]]);
+    expect(mask.entries).toEqual([{ path: 'responses[0].body.value.links', unordered: true }]);
+    expect(applyNoise(list(['b', 'c', 'a']), mask)).toEqual(applyNoise(list(['a', 'b', 'c']), mask));
+    expect(firstDifference(applyNoise(list(['a', 'b', 'd']), mask), applyNoise(list(['a', 'b', 'c']), mask))).not.toBeNull();
+    expect(firstDifference(applyNoise(list(['a', 'b']), mask), applyNoise(list(['a', 'b', 'c']), mask))).not.toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type { Json } from '../model/json.js';
 import type { Observation } from '../model/model.js';
-import { differences } from './first-difference.js';
+import { differences, valueAt } from './first-difference.js';
 
 /** What stands for a value that varies between runs of the same world. */
 export const NOISE = '‹noise›';
@@ -22,12 +22,31 @@ export const NOISE = '‹noise›';
  */
 export interface NoiseMask {
   entries: NoiseEntry[];
+  /**
+   * Whole texts seen to take each other's place between runs of one world (one of a few banner
+   * texts, the items of a shuffled list): a string equal to one of them is noise at ANY path, since
+   * the same banner sits at another index on another page.
+   */
+  texts?: string[];
+  /**
+   * Texts whose words vary in place (`Visitor number 660`, `Rendered in 12 ms`), as a pattern over
+   * the whole string with one group per varying word: a string the pattern matches has those words
+   * masked at ANY path. The fixed words must all be there, so nothing else is hidden.
+   */
+  templates?: string[];
 }
 
 export interface NoiseEntry {
   path: string;
+  /**
+   * The observed path of the response the entry was learned on (`/status`): the entry applies only
+   * to a response at that path, since the same index means another thing on another page.
+   */
+  page?: string;
   whole?: boolean;
   shapes?: NoiseShape[];
+  /** A list whose items come in a different order on every load (compared sorted). */
+  unordered?: boolean;
 }
 
 /** A kind of word that varies: `label` for people (`BK####`, `BK#+`, `A+#+`, `*`), `pattern` a regular expression source matching the whole word. */
@@ -57,10 +76,39 @@ export function learnNoise(runs: readonly (readonly Observation[])[]): NoiseMask
       const a = first[i];
       const b = other[i];
       if (a === undefined || b === undefined) continue;
-      mask = mergeNoise(mask, { entries: differences(a, b).map((d) => entryFor(d.path, d.a, d.b)) });
+      mask = mergeNoise(mask, pairNoise(a, b));
     }
   }
   return mask;
+}
+
+/** What differs between two observations of one world at one step. */
+function pairNoise(a: Observation, b: Observation): NoiseMask {
+  const unordered = shuffledLists(a, b, '');
+  const entries: NoiseEntry[] = unordered.map((path) => ({ path, unordered: true }));
+  const sortedA = unordered.length === 0 ? a : sortLists(a, unordered);
+  const sortedB = unordered.length === 0 ? b : sortLists(b, unordered);
+  const texts: string[] = [];
+  const templates: string[] = [];
+  for (const d of differences(sortedA, sortedB)) {
+    if (typeof d.a === 'string' && typeof d.b === 'string') {
+      // A text that varies is masked wherever it appears (learned once, found on every page).
+      const template = templateOf(d.a, d.b);
+      if (template !== undefined) {
+        templates.push(template);
+        continue;
+      }
+      if (d.a.length <= MAX_NOISE_TEXT && d.b.length <= MAX_NOISE_TEXT) {
+        texts.push(d.a, d.b);
+        continue;
+      }
+    }
+    entries.push(onPage(entryFor(d.path, d.a, d.b), sortedA));
+  }
+  const out: NoiseMask = { entries };
+  if (texts.length > 0) out.texts = texts;
+  if (templates.length > 0) out.templates = templates;
+  return out;
 }
 
 /**
@@ -73,14 +121,19 @@ export function learnNoise(runs: readonly (readonly Observation[])[]): NoiseMask
 export function applyNoise(observation: Observation, mask: NoiseMask): Observation {
   let out: Json = observation;
   for (const entry of mask.entries) {
+    if (entry.page !== undefined && !onSamePage(observation, entry)) continue;
     const parts = parsePath(entry.path);
     if (entry.whole) {
       out = update(out, parts, () => NOISE);
+    } else if (entry.unordered) {
+      out = update(out, parts, (value) => (Array.isArray(value) ? sortedItems(value) : value));
     } else if (entry.shapes && entry.shapes.length > 0) {
       const shapes = entry.shapes;
       out = update(out, parts, (value) => (typeof value === 'string' ? maskWords(value, shapes) : value));
     }
   }
+  const anywhere = compiledAnywhere(mask);
+  if (anywhere !== undefined) out = mapStrings(out, (text) => maskAnywhere(text, anywhere));
   return out as Observation;
 }
 
@@ -91,22 +144,32 @@ export function applyNoise(observation: Observation, mask: NoiseMask): Observati
 export function mergeNoise(a: NoiseMask, b: NoiseMask): NoiseMask {
   const byPath = new Map<string, NoiseEntry>();
   for (const entry of [...a.entries, ...b.entries]) {
-    const known = byPath.get(entry.path);
+    // An unordered list is kept apart from the entries of its items (both apply, the sort first).
+    const key = `${entry.path}\u0000${entry.page ?? ''}\u0000${entry.unordered ? 'unordered' : ''}`;
+    const known = byPath.get(key);
     if (!known) {
-      byPath.set(entry.path, copy(entry));
+      byPath.set(key, copy(entry));
       continue;
     }
+    if (entry.unordered) continue;
     if (entry.whole || known.whole) {
-      byPath.set(entry.path, { path: entry.path, whole: true });
+      byPath.set(key, { ...pageOf(entry), path: entry.path, whole: true });
       continue;
     }
     const shapes = [...(known.shapes ?? [])];
     for (const shape of entry.shapes ?? []) {
       if (!shapes.some((s) => s.pattern === shape.pattern && s.index === shape.index)) shapes.push({ ...shape });
     }
-    byPath.set(entry.path, { path: entry.path, shapes });
+    byPath.set(key, { ...pageOf(entry), path: entry.path, shapes });
   }
-  return { entries: [...byPath.values()] };
+  // Sorting first, then masking items: unordered entries go before the others.
+  const entries = [...byPath.values()].sort((x, y) => Number(y.unordered === true) - Number(x.unordered === true));
+  const out: NoiseMask = { entries };
+  const texts = [...new Set([...(a.texts ?? []), ...(b.texts ?? [])])];
+  const templates = [...new Set([...(a.templates ?? []), ...(b.templates ?? [])])];
+  if (texts.length > 0) out.texts = texts;
+  if (templates.length > 0) out.templates = templates;
+  return out;
 }
 
 // ——— learning ———
@@ -166,6 +229,90 @@ function toPattern(shape: string, runs: boolean): string {
   });
 }
 
+/** The entry tied to the path of the response it lies in, when it lies in one (`responses[k]…`). */
+function onPage(entry: NoiseEntry, observation: Observation): NoiseEntry {
+  const index = /^responses\[(\d+)\]/.exec(entry.path)?.[1];
+  if (index === undefined) return entry;
+  const page = valueAt(observation, `responses[${index}].path`);
+  return typeof page === 'string' ? { ...entry, page } : entry;
+}
+
+/** Longest text kept as a whole-text noise value (a banner, a list item); longer ones stay per path. */
+const MAX_NOISE_TEXT = 300;
+
+/**
+ * A pattern for two texts with the same words but for some that vary (`Visitor number 660` /
+ * `Visitor number 662`): the fixed words and the separators literally, each varying word as a
+ * group of its shape (digit runs of any length). Undefined when the texts differ in their number
+ * of words, in every word (they are different texts: see `texts`), or in what lies between words.
+ */
+function templateOf(a: string, b: string): string | undefined {
+  const wordsA = words(a);
+  const wordsB = words(b);
+  if (wordsA.length !== wordsB.length || wordsA.length === 0) return undefined;
+  let varying = 0;
+  let pattern = '';
+  let last = 0;
+  for (const [index, word] of wordsA.entries()) {
+    const other = wordsB[index];
+    if (other === undefined) return undefined;
+    pattern += escapeRegex(a.slice(last, word.start));
+    if (word.text === other.text) pattern += escapeRegex(word.text);
+    else {
+      varying++;
+      pattern += `(${templateWord(word.text, other.text)})`;
+    }
+    last = word.start + word.text.length;
+  }
+  pattern += escapeRegex(a.slice(last));
+  if (varying === 0 || varying === wordsA.length) return undefined;
+  const regex = new RegExp(`^${pattern}$`, 'u');
+  return regex.test(a) && regex.test(b) ? pattern : undefined;
+}
+
+/** The shape of a varying word in a template: digit runs of any length, else letter case and digit runs, else any word. */
+function templateWord(a: string, b: string): string {
+  const digitRuns = (w: string): string => w.replace(/\p{Nd}+/gu, '#+');
+  if (digitRuns(a) === digitRuns(b)) return toPattern(digitRuns(a), true);
+  return '[\\p{L}\\p{N}]+';
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * Paths of lists that hold the same items in another order in `a` and `b` (outermost first; a
+ * shuffled list's items are not looked into).
+ */
+function shuffledLists(a: Json | undefined, b: Json | undefined, path: string): string[] {
+  if (a === b || a === undefined || b === undefined || a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return [];
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return [];
+    if (a.length >= 2) {
+      const keysA = a.map((item) => JSON.stringify(item));
+      const keysB = b.map((item) => JSON.stringify(item));
+      if (keysA.every((k, i) => k === keysB[i])) return [];
+      if ([...keysA].sort().join('\u0000') === [...keysB].sort().join('\u0000')) return [path || '(root)'];
+    }
+    return a.flatMap((item, i) => shuffledLists(item, b[i], `${path}[${i}]`));
+  }
+  return Object.keys(a).flatMap((key) => (Object.hasOwn(b, key) ? shuffledLists(a[key], b[key], path ? `${path}.${key}` : key) : []));
+}
+
+function sortLists(observation: Observation, paths: readonly string[]): Observation {
+  let out: Json = observation;
+  for (const path of paths) out = update(out, parsePath(path), (value) => (Array.isArray(value) ? sortedItems(value) : value));
+  return out as Observation;
+}
+
+function sortedItems(items: readonly Json[]): Json[] {
+  return items
+    .map((item) => ({ item, key: JSON.stringify(item) }))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+    .map((x) => x.item);
+}
+
 // ——— applying ———
 
 interface Word {
@@ -193,6 +340,68 @@ function maskWords(text: string, shapes: readonly NoiseShape[]): string {
     last = word.start + word.text.length;
   });
   return out + text.slice(last);
+}
+
+function onSamePage(observation: Observation, entry: NoiseEntry): boolean {
+  const index = /^responses\[(\d+)\]/.exec(entry.path)?.[1];
+  return index === undefined || valueAt(observation, `responses[${index}].path`) === entry.page;
+}
+
+interface Anywhere {
+  texts: ReadonlySet<string>;
+  templates: readonly RegExp[];
+}
+
+/** Compiled once per mask (masks are replaced, never changed, as noise is learned). */
+const compiled = new WeakMap<NoiseMask, Anywhere | null>();
+
+function compiledAnywhere(mask: NoiseMask): Anywhere | undefined {
+  const known = compiled.get(mask);
+  if (known !== undefined) return known ?? undefined;
+  const texts = (mask.texts ?? []).filter((t) => t.length <= MAX_NOISE_TEXT);
+  const templates = (mask.templates ?? []).map((t) => new RegExp(`^${t}$`, 'du'));
+  const out = texts.length === 0 && templates.length === 0 ? null : { texts: new Set(texts), templates };
+  compiled.set(mask, out);
+  return out ?? undefined;
+}
+
+function maskAnywhere(text: string, anywhere: Anywhere): string {
+  if (anywhere.texts.has(text)) return NOISE;
+  for (const template of anywhere.templates) {
+    const match = template.exec(text);
+    if (!match?.indices) continue;
+    let out = '';
+    let last = 0;
+    for (const span of match.indices.slice(1)) {
+      if (span === undefined) continue;
+      out += text.slice(last, span[0]) + NOISE;
+      last = span[1];
+    }
+    return out + text.slice(last);
+  }
+  return text;
+}
+
+/** Apply `onString` to every string of a JSON value; unchanged parts are not copied. */
+function mapStrings(value: Json, onString: (text: string) => string): Json {
+  if (typeof value === 'string') return onString(value);
+  if (Array.isArray(value)) {
+    let out: Json[] | undefined;
+    value.forEach((item, i) => {
+      const next = mapStrings(item, onString);
+      if (next !== item) (out ??= value.slice())[i] = next;
+    });
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: { [key: string]: Json } | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const next = mapStrings(item, onString);
+      if (next !== item) (out ??= { ...value })[key] = next;
+    }
+    return out ?? value;
+  }
+  return value;
 }
 
 function parsePath(path: string): string[] {
@@ -230,9 +439,14 @@ function update(value: Json, parts: readonly string[], change: (old: Json) => Js
   return value;
 }
 
+function pageOf(entry: NoiseEntry): { page?: string } {
+  return entry.page === undefined ? {} : { page: entry.page };
+}
+
 function copy(entry: NoiseEntry): NoiseEntry {
-  const out: NoiseEntry = { path: entry.path };
+  const out: NoiseEntry = { path: entry.path, ...pageOf(entry) };
   if (entry.whole) out.whole = true;
+  if (entry.unordered) out.unordered = true;
   if (entry.shapes) out.shapes = entry.shapes.map((s) => ({ ...s }));
   return out;
 }

@@ -71,6 +71,13 @@ export interface Oracle {
    * smallest failure found so far. Default: no limit.
    */
   liveShrinkBudget?: number;
+  /**
+   * Whether it compares the twins with each other (a difference between world A and world B), rather
+   * than judging each side on its own. A live candidate of such an oracle is confirmed only when the
+   * difference appears between A and B on every re-run and never between A and a second run of A.
+   * Default false.
+   */
+  comparesTwins?: boolean;
   /** Costs extra requests in live mode: run there only when named in `--oracles`. Default false. */
   liveOptIn?: boolean;
   /** Whether the model declares what this oracle needs (a policy part, a secret). */

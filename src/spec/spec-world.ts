@@ -164,19 +164,23 @@ export function specSecrets(spec: FlowSpec, pool: PoolRow[] | undefined): Record
     out[name] = {
       description: secret.description ?? `the patients' ${secret.field}`,
       hiddenFrom: secret.hiddenFrom,
+      // Drawn apart from the world, and always a change: `shift` picks one of the OTHER values (the
+      // next one, then the one after…), `row` one of the pool's people who are not in the world and
+      // whose secret differs. Findings saved with `{ patient, value }` still replay.
       variation: pool
         ? fc.record({ patient: fc.nat({ max: 7 }), row: fc.nat({ max: pool.length - 1 }) })
-        : fc.record({ patient: fc.nat({ max: 7 }), value: fc.constantFrom(...values) }),
+        : fc.record({ patient: fc.nat({ max: 7 }), shift: fc.nat({ max: values.length - 2 }) }),
       apply(world, variation) {
         const twin = cloneWorld(world);
-        const v = variation as { patient: number; value?: Json; row?: number };
+        const v = variation as { patient: number; value?: Json; shift?: number; row?: number };
         const patient = patientAt(twin, v.patient);
         if (!patient) return twin;
         if (pool && v.row !== undefined) {
           // A pool's secrets are what the site holds: the twin swaps in another provisioned person.
-          const row = pool[v.row];
+          const row = swapCandidates(pool, twin, patient, secret.field)[v.row % Math.max(1, pool.length)];
           if (row) Object.assign(patient, { identity: { ...row.identity }, ...cloneWorld(row.fields) });
-        } else patient[secret.field] = v.value ?? null;
+        } else if (v.value !== undefined) patient[secret.field] = v.value;
+        else patient[secret.field] = shifted(values, patient[secret.field], v.shift ?? 0);
         return twin;
       },
       erase(world) {
@@ -185,6 +189,26 @@ export function specSecrets(spec: FlowSpec, pool: PoolRow[] | undefined): Record
     };
   }
   return out;
+}
+
+/** The value `1 + shift` places after `current` among `values` (cyclic), so never `current` itself. */
+function shifted(values: readonly Json[], current: Json | undefined, shift: number): Json {
+  const at = values.findIndex((v) => JSON.stringify(v) === JSON.stringify(current ?? null));
+  const others = at < 0 ? values : [...values.slice(at + 1), ...values.slice(0, at)];
+  return others[shift % Math.max(1, others.length)] ?? null;
+}
+
+/**
+ * The pool rows a twin may swap in for `patient`: people not already in the world (one person never
+ * appears twice) whose secret field differs from the patient's (else the twins would not differ in
+ * the secret). Repeated so that a row index drawn over the whole pool picks among them evenly enough.
+ */
+function swapCandidates(pool: readonly PoolRow[], world: SpecWorld, patient: SpecPatient, field: string): PoolRow[] {
+  const inWorld = new Set(world.patients.map((p) => JSON.stringify(p.identity)));
+  const current = JSON.stringify(patient[field] ?? null);
+  const candidates = pool.filter((row) => !inWorld.has(JSON.stringify(row.identity)) && JSON.stringify(row.fields[field] ?? null) !== current);
+  if (candidates.length === 0) return [];
+  return Array.from({ length: pool.length }, (_, i) => candidates[i % candidates.length] as PoolRow);
 }
 
 /** A canary and the object it sits in (a record entry), for policy rules on `item`. */

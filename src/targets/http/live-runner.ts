@@ -1,7 +1,7 @@
 import type { CaseRunner } from '../../engine/check.js';
 import type { Trace, TraceStep } from '../../engine/trace.js';
 import { BookfuzzError, isBookfuzzError } from '../../errors.js';
-import type { Model, StepResult } from '../../model/model.js';
+import type { Model, Observation, StepResult } from '../../model/model.js';
 import { maskTyped } from '../../observe/mask-typed.js';
 import { applyNoise, learnNoise, mergeNoise, type NoiseMask } from '../../observe/noise.js';
 import { twinOf, type TwinCase } from '../../world/twin-case.js';
@@ -10,6 +10,9 @@ import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
 import { timingSampler, type TimingOptions } from './timing-sampler.js';
 import { cloneWorld } from '../../world/clone-world.js';
+
+/** Pairs of runs of each calibration world (each pair: the two sides, as twins run). */
+const calibrationRounds = 3;
 
 /** A transport failure seen during a run: the case was judged only up to the failing step. */
 export interface TransportProblem {
@@ -148,6 +151,12 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     return [first.value, second.value];
   }
 
+  /** Merge what differs between these runs of one world into the noise mask. */
+  const learn = (sequences: Observation[][]): void => {
+    const learned = learnNoise(sequences);
+    noise = noise ? mergeNoise(noise, learned) : learned;
+  };
+
   const sampler = timingSampler({ model, binding, openSite: () => options.openSite('a'), ...options.timing });
 
   const runner: LiveRunner = {
@@ -178,18 +187,25 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       return run;
     },
     async calibrate(cases) {
-      // Run each world twice with the same secret, as the twins run (same sites, same order):
-      // whatever differs is noise.
+      // Run each world several times with the same secret, as the twins run (same sites, same
+      // order): whatever differs is noise. Several runs, so that a value drawn from a few (one of
+      // three banners) or a shuffled list shows its variants.
       for (const kase of cases) {
-        const [first, second] = await bothSides(
-          () => runSide('a', kase.world, kase),
-          () => runSide('b', kase.world, kase),
-        );
-        const cut = Math.min(first.trace.steps.length, second.trace.steps.length);
-        const sequences = [first, second].map((side) => side.trace.steps.slice(0, cut).map((s) => s.result.observation));
-        const learned = learnNoise(sequences);
-        noise = noise ? mergeNoise(noise, learned) : learned;
+        const runs: TraceStep[][] = [];
+        for (let round = 0; round < calibrationRounds; round++) {
+          const [first, second] = await bothSides(
+            () => runSide('a', kase.world, kase),
+            () => runSide('b', kase.world, kase),
+          );
+          runs.push(first.trace.steps, second.trace.steps);
+        }
+        const cut = Math.min(...runs.map((steps) => steps.length));
+        learn(runs.map((steps) => steps.slice(0, cut).map((s) => s.result.observation)));
       }
+    },
+    learn(run) {
+      const cut = Math.min(run.a.steps.length, run.b.steps.length);
+      learn([run.a, run.b].map((trace) => trace.steps.slice(0, cut).map((s) => s.result.observation)));
     },
     problems: () => [...problems.values()],
   };
