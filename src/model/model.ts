@@ -144,6 +144,15 @@ export interface StepResult {
   work?: Record<string, number>;
   /** Model mode only: planted flaws whose code path this step took (for attribution). */
   flaws?: string[];
+  /**
+   * Live mode: the same requests sent again from a fresh anonymous client (no cookies, the
+   * session's extracted value empty), twice. Live bindings set it for steps presenting a session
+   * that ended earlier in the run side, so `session-dies` decides "served as that session" from
+   * evidence: the answer differs from the anonymous one where the two anonymous answers agree, or
+   * it carries the data of `owner` (the patient the acting actor is). Absent (model mode, bindings
+   * that do not send it): a step that is not refused counts as served.
+   */
+  anonymous?: { observations: [Observation, Observation]; owner?: string };
   /** Live mode: the HTTP exchanges of this step as recorded; a finding takes them redacted, for reports and curl scripts. */
   exchanges?: readonly RecordedExchange[];
 }

@@ -31,6 +31,10 @@ export function checkReferences(spec: FlowSpec, source: SpecSource, pool: PoolRo
     ...spec.cleanup,
   ];
   for (const request of allRequests) for (const name of Object.keys(request.extract ?? {})) extractNames.add(name);
+  const sessionExtract = spec.session?.extract;
+  if (sessionExtract !== undefined && !extractNames.has(sessionExtract)) {
+    source.fail(['session', 'extract'], `session extract "${sessionExtract}" is set by no extractor (known: ${[...extractNames].join(', ') || 'none'}): add it to the log-in request, e.g. \`extract: { ${sessionExtract}: { json: /token } }\``);
+  }
 
   const unknown = (path: Path, what: string, name: string, known: Iterable<string>): never =>
     source.fail(path, `${what} "${name}" does not exist (known: ${[...known].join(', ') || 'none'})`);

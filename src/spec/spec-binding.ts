@@ -1,26 +1,31 @@
-import { createHash } from 'node:crypto';
 import { BookfuzzError } from '../errors.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { AuditEntry, Step, StepResult } from '../model/model.js';
 import { observeResponses } from '../observe/observe-responses.js';
 import type { HttpBinding } from '../targets/http/binding.js';
 import { seedingActor } from '../targets/http/seed-world.js';
+import { sessionId } from '../targets/http/session-id.js';
 import { siteMemory } from '../targets/http/site-memory.js';
 import type { ActorClient, HttpRequest, HttpResponse, LiveSite } from '../targets/http/types.js';
 import { extractValue, jsonPointer } from './extract-value.js';
 import { actorView, selfOf, stepScope, type SpecContext } from './spec-context.js';
-import type { MatchSpec, RequestSpec } from './spec-schema.js';
+import type { MatchSpec, RequestSpec, SessionSpec } from './spec-schema.js';
 import { patientAt, patientView, type SpecPatient, type SpecWorld } from './spec-world.js';
 import { renderString, renderStrings, renderValue, type TemplateRef } from './template.js';
 
 /** Misses in a row, with no match ever, after which an extractor is reported as broken. */
 export const extractorStrictMisses = 3;
 
+/** The client that sends a step again with no session, for `session-dies` (`StepResult.anonymous`). */
+const anonymousActor = '(anonymous)';
+
 /** What one run side remembers between steps (one per fresh LiveSite). */
 interface SideState {
   extracts: Map<string, JsonObject>;
   loggedIn: Set<string>;
   lastVictim: Map<string, number>;
+  /** Ids of the sessions ended so far in this run side (by a step's `ends`). */
+  endedSessions: Set<string>;
   /** Set when an irreversible step was reached without permission: the side stops there. */
   stopped: boolean;
 }
@@ -36,7 +41,7 @@ const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient']);
 export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   const { spec, source } = context;
   const stats = new Map<string, { hits: number; misses: number }>();
-  const sideOf = siteMemory<SideState>(() => ({ extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), stopped: false }));
+  const sideOf = siteMemory<SideState>(() => ({ extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), endedSessions: new Set(), stopped: false }));
   const extractsOf = (state: SideState, actor: string): JsonObject => {
     let values = state.extracts.get(actor);
     if (!values) {
@@ -45,12 +50,17 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     }
     return values;
   };
-  const sessionOf = (client: ActorClient, response?: HttpResponse): string | undefined => {
-    const cookie = spec.session?.cookie;
-    const header = spec.session?.header;
-    const value = cookie !== undefined ? client.cookie(cookie) : header !== undefined ? response?.headers[header.toLowerCase()] : undefined;
+  const counts = { steps: 0, seen: 0, undeclaredEnds: 0, endsUnseen: new Map<string, number>() };
+  /** The session `actor` holds now (a hash, never the value): its cookie, its extracted value, or the header of `response`. */
+  const sessionOf = (state: SideState, actor: string, client: ActorClient, response?: HttpResponse): string | undefined => {
+    const session = spec.session;
+    if (session === undefined) return undefined;
+    let value: string | undefined;
+    if (session.cookie !== undefined) value = client.cookie(session.cookie);
+    else if (session.header !== undefined) value = response?.headers[session.header.toLowerCase()];
+    else if (session.extract !== undefined) value = textOf(extractsOf(state, actor)[session.extract]);
     if (value === undefined || value === '') return undefined;
-    return `${cookie ?? header}:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+    return sessionId(`${session.cookie ?? session.header ?? session.extract}:`, value);
   };
 
   const volatilePatterns = (spec.volatile?.patterns ?? []).map((p) => new RegExp(p, 'g'));
@@ -71,6 +81,16 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     missed: boolean;
   }
 
+  /**
+   * Who sends a request in an anonymous replay: a client with no cookies, and the actor's
+   * extracted values with the session's own emptied (a bearer header goes out as `Bearer `).
+   * Its extractors neither count towards "never matched" nor stop anything but the replay.
+   */
+  interface Replay {
+    client: ActorClient;
+    extracts: JsonObject;
+  }
+
   /** Render and send one request; apply its extractors. */
   async function send(
     site: LiveSite,
@@ -81,9 +101,10 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     scope: Record<string, unknown>,
     typed: Record<string, string>,
     stepName: string,
+    replay?: Replay,
   ): Promise<Sent> {
     const sender = request.as === 'setup' ? seedingActor : actor;
-    const extracts = extractsOf(state, sender);
+    const extracts = replay && request.as !== 'setup' ? replay.extracts : extractsOf(state, sender);
     const full = { ...scope, extract: extracts };
     if (!context.holds(request.if, full)) return { response: undefined, missed: false };
     const onValue = (ref: TemplateRef, value: unknown) => {
@@ -95,13 +116,18 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     if (request.form) http.form = renderStrings(request.form, render);
     if (request.json !== undefined) http.json = renderValue(request.json, render);
     if (request.followRedirects !== undefined) http.followRedirects = request.followRedirects;
-    const client = site.actor(sender);
+    const client = replay && request.as !== 'setup' ? replay.client : site.actor(sender);
     const saved = request.keepCookies ? client.saveCookies() : undefined;
     const response = await client.request(http);
     if (saved !== undefined) client.restoreCookies(saved);
     for (const [name, extractor] of Object.entries(request.extract ?? {})) {
       const pattern = extractor.regex !== undefined ? String(renderString(extractor.regex, { scope: full })) : undefined;
       const value = extractValue(extractor, response, client, pattern);
+      if (replay) {
+        if (value !== undefined) extracts[name] = value;
+        else if (!extractor.optional) return { response, missed: true };
+        continue;
+      }
       const key = `${fieldPathKey(path)}.${name}`;
       const stat = stats.get(key) ?? { hits: 0, misses: 0 };
       stats.set(key, stat);
@@ -123,6 +149,25 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       return { response, missed: true };
     }
     return { response, missed: false };
+  }
+
+  /**
+   * The step's requests sent again by a fresh anonymous client (no cookies; the session's
+   * extracted value empty; extractors of the replay kept apart): the answers it observed.
+   */
+  async function replayAnonymously(site: LiveSite, state: SideState, step: Step, requests: readonly RequestSpec[], base: Record<string, unknown>, world: SpecWorld): Promise<HttpResponse[]> {
+    const client = site.actor(anonymousActor);
+    client.clearCookies();
+    const extracts: JsonObject = { ...extractsOf(state, step.actor) };
+    if (spec.session?.extract !== undefined) extracts[spec.session.extract] = '';
+    const scope = { ...base, actor: actorView(context, step.actor, world, extracts) };
+    const observed: HttpResponse[] = [];
+    for (const [i, request] of requests.entries()) {
+      const sent = await send(site, state, step.actor, request, ['actions', step.action, 'requests', i], scope, {}, step.action, { client, extracts });
+      if (sent.response && (request.observe ?? request.as !== 'setup')) observed.push(sent.response);
+      if (sent.missed) break;
+    }
+    return observed;
   }
 
   async function logIn(site: LiveSite, state: SideState, actor: string, world: SpecWorld): Promise<void> {
@@ -199,7 +244,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       const scope = stepScope(context, step, world, victim);
       scope['actor'] = actorView(context, step.actor, world, extractsOf(state, step.actor));
       const client = site.actor(step.actor);
-      const presented = sessionOf(client);
+      const presented = sessionOf(state, step.actor, client);
       const viewSpec = action.recordView;
       const auditScope = { ...scope };
       const auditBefore = viewSpec?.audit ? await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope) : [];
@@ -217,13 +262,25 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       const last = observed[observed.length - 1];
       const ok = !missed && last !== undefined && outcomeOk(action.okIf, action.refusedIf, last);
       const result: StepResult = { observation: observeResponses(observed.map(withoutVolatile), { typed }), outcome: ok ? 'ok' : 'refused', typed };
-      const session = presented ?? sessionOf(client, last);
-      if (session !== undefined) result.session = session;
+      const session = presented ?? sessionOf(state, step.actor, client, last);
+      counts.steps++;
+      if (session !== undefined) {
+        result.session = session;
+        counts.seen++;
+      }
       if (action.ends) {
         result.endedSessions = [];
+        if (spec.session === undefined) counts.undeclaredEnds++;
         for (const end of action.ends) {
-          const id = end.actor === step.actor || end.actor === 'self' ? session : sessionOf(site.actor(end.actor));
-          if (id !== undefined) result.endedSessions.push({ session: id, reason: end.reason });
+          const holder = end.actor === 'self' ? step.actor : end.actor;
+          const id = holder === step.actor ? session : sessionOf(state, holder, site.actor(holder));
+          if (id !== undefined) {
+            result.endedSessions.push({ session: id, reason: end.reason });
+            state.endedSessions.add(id);
+          } else if (spec.session !== undefined && state.loggedIn.has(holder)) {
+            const key = `"${step.action}" ended the session of ${holder}`;
+            counts.endsUnseen.set(key, (counts.endsUnseen.get(key) ?? 0) + 1);
+          }
         }
       }
       if (ok && action.change) {
@@ -239,7 +296,30 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
           result.audit = after.slice(auditBefore.length).filter(isAuditEntry);
         }
       }
+      // Served as the ended session only on evidence: what a client with no session gets here, twice.
+      if (ok && session !== undefined && state.endedSessions.has(session)) {
+        const replay = async () => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world)).map(withoutVolatile), { typed });
+        const first = await replay();
+        const second = await replay();
+        const owner = selfOf(context, step.actor, world)?.id;
+        result.anonymous = { observations: [first, second], ...(owner !== undefined ? { owner } : {}) };
+      }
       return result;
+    },
+
+    notes() {
+      const out: string[] = [];
+      const declared = spec.session;
+      if (declared === undefined) {
+        if (counts.undeclaredEnds > 0) {
+          out.push(`the spec declares no \`session\`: session-dies could not judge what followed the ${counts.undeclaredEnds} steps that end one`);
+        }
+      } else if (counts.steps > 0 && counts.seen === 0) {
+        out.push(`${sessionText(declared)}: session-dies could not judge any step`);
+      } else {
+        for (const [what, n] of counts.endsUnseen) out.push(`${what}, who held none (${n}×): session-dies could not judge the steps after it`);
+      }
+      return out;
     },
 
     async cleanup(world, site) {
@@ -250,6 +330,18 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       }
     },
   };
+}
+
+/** What a declared session that was never seen is, for the run's notes. */
+function sessionText(session: SessionSpec): string {
+  if (session.cookie !== undefined) return `session cookie ${session.cookie} was never set`;
+  if (session.header !== undefined) return `session header ${session.header} was never in an answer`;
+  return `session value extract.${session.extract ?? ''} was never extracted`;
+}
+
+/** An extracted value as the text a client sends (`undefined` when it is not a string or number). */
+function textOf(value: Json | undefined): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
 function fieldPathKey(path: readonly (string | number)[]): string {

@@ -180,12 +180,27 @@ const setupSchema = z.strictObject({
   flows: z.strictObject({ forEachPatient: z.array(requestSchema).default([]), once: z.array(requestSchema).default([]) }).optional(),
 });
 
+/**
+ * How the site carries a session: `{ cookie: name }` (a cookie in the actor's jar), `{ header: name }`
+ * (a response header), or `{ extract: name }` (a value the client sends: the actor's extracted value
+ * of that name, such as a bearer token taken at log-in). Exactly one key.
+ */
+const sessionSchema = z
+  .strictObject({ cookie: z.string().min(1).optional(), header: z.string().min(1).optional(), extract: z.string().min(1).optional() })
+  .refine((s) => [s.cookie, s.header, s.extract].filter((x) => x !== undefined).length === 1, {
+    message: 'a session needs exactly one of cookie, header, extract',
+  });
+export type SessionSpec = z.infer<typeof sessionSchema>;
+
 export const specSchema = z.strictObject({
   name: kebab,
   title: z.string().min(1),
   description: z.string().min(1),
-  /** Session cookie (or header) that identifies a session, for the `session-dies` oracle. */
-  session: z.strictObject({ cookie: z.string().optional(), header: z.string().optional() }).optional(),
+  /**
+   * What identifies a session, for the `session-dies` oracle (hashed, never kept): a cookie in the
+   * actor's jar, a response header, or a value the client sends (an extracted bearer token).
+   */
+  session: sessionSchema.optional(),
   /** Volatile parts the site echoes in its pages: values of these response headers, and these patterns, are masked before observing. */
   volatile: z.strictObject({ headers: z.array(z.string()).default([]), patterns: z.array(z.string()).default([]) }).optional(),
   identities: identitiesSchema,

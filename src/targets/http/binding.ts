@@ -17,6 +17,11 @@ export interface HttpBinding<W extends object = object> {
    * before the step as the model's reference semantics sees it (for ids and names to type).
    */
   perform(step: Step, site: LiveSite, world: W): Promise<StepResult>;
+  /**
+   * What the run's document should say about this binding's work (optional), read when the run
+   * ends: what it could not do, so nothing passes silently (a declared session never seen).
+   */
+  notes?(): string[];
   /** Remove what the run created (optional; runs after every run, even after a failure). */
   cleanup?(world: W, site: LiveSite): Promise<void>;
 }

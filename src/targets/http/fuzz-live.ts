@@ -157,6 +157,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       confirmations: options.confirmations ?? 3,
       notes: () => [
         ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
+        ...(binding.notes?.() ?? []),
         ...(stop.signal.aborted && gaveUp === undefined ? [`the request budget of ${options.budget} requests was spent; the run stopped there`] : []),
       ],
       onEvent: (event) => {
