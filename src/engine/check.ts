@@ -317,7 +317,9 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
   const { model, runner } = context;
   const result: ChunkResult = { task, findings: [], cases: 0, steps: 0, unconfirmed: 0 };
   const excluded = new Set<string>();
-  for (let attempt = 0; attempt < context.maxFindings; attempt++) {
+  // A rejected candidate (noise) does not take a finding's place: the search goes on, up to as
+  // many rejections again as findings are looked for.
+  for (let attempt = 0; result.findings.length < context.maxFindings && result.unconfirmed <= 2 * context.maxFindings; attempt++) {
     if (context.signal?.aborted) break;
     const chunkSeed = deriveSeed(context.seed, `${oracle.id}#${task.chunk}#${attempt}`);
     const found = await searchOnce(model, oracle, context.arbitrary, runner, {

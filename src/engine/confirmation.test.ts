@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../model/load-model.js';
+import type { Model } from '../model/model.js';
+import { oracles } from '../oracles/index.js';
+import type { TwinRun } from '../oracles/oracle.js';
+import type { Trace } from './trace.js';
+import { checkModel, simulatorRunner, type CaseRunner } from './check.js';
+
+let model: Model;
+beforeAll(async () => {
+  model = await loadModel('nhs-covid-booking');
+});
+
+/**
+ * A "live" runner over the model's simulator whose every observation carries noise that no
+ * calibration learned: a counter of side runs (it differs between A and B every time, and
+ * between A and A too) and one of three banners drawn from a fixed sequence. Like a live site's,
+ * its step results name no planted flaw (so findings are keyed by action and field).
+ */
+function noisyRunner(flaws: readonly string[]): CaseRunner & { sideRuns: () => number } {
+  const runSync = simulatorRunner(model, new Set(flaws)).runSync;
+  if (!runSync) throw new Error('the simulator runner runs synchronously');
+  let sides = 0;
+  let draw = 7;
+  const banners = ['Stay safe', 'Book a flu jab', 'Wash your hands'];
+  const noisy = (trace: Trace): Trace => {
+    const side = ++sides;
+    return {
+      ...trace,
+      steps: trace.steps.map((s) => {
+        draw = (draw * 1103515245 + 12345) % 2147483648;
+        const banner = banners[draw % 3] ?? '';
+        const { flaws: _flaws, ...result } = s.result;
+        return { ...s, result: { ...result, observation: { ...result.observation, visit: side, banner } } };
+      }),
+    };
+  };
+  return {
+    mode: 'live',
+    run(kase, options): TwinRun {
+      const run = runSync(kase, options);
+      return { ...run, a: noisy(run.a), b: noisy(run.b) };
+    },
+    sideRuns: () => sides,
+  };
+}
+
+describe('confirmation judges candidates against noise (A, B and A again)', () => {
+  it('reports nothing on the fixed variant, though A and B differ on every re-run in a counter and a banner', async () => {
+    const runner = noisyRunner([]);
+    const document = await checkModel(model, oracles, { runner, runs: 60, seed: 3, oracles: ['indistinguishable'], confirmations: 3 });
+    expect(document.findings).toEqual([]);
+    // The candidates were seen and rejected, and the run says so.
+    expect(document.notes?.some((n) => /did not reproduce|between two runs of one world/.test(n))).toBe(true);
+  });
+
+  it('still finds the real leak behind the noise, located at the field the secret explains', async () => {
+    const runner = noisyRunner(['status-dependent-screen']);
+    const document = await checkModel(model, oracles, { runner, runs: 100, seed: 3, oracles: ['indistinguishable'], confirmations: 3 });
+    const fields = document.findings.map((f) => f.firstDifference.field);
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields.some((f) => f === 'visit' || f === 'banner')).toBe(false);
+    expect(document.findings.some((f) => f.message.includes('submit-identity'))).toBe(true);
+    // Every finding's twins differ in the secret.
+    for (const finding of document.findings) expect(finding.worlds.differences.length).toBeGreaterThan(0);
+  });
+});
