@@ -111,12 +111,17 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
           throw error;
         }
         reference.step(step);
-        const observation = maskTyped(result.observation, result.typed);
-        steps.push({
-          step,
-          before,
-          result: { ...result, observation: noise ? applyNoise(observation, noise) : observation, exchanges: site.takeExchanges() },
-        });
+        // What the actor saw, and what an anonymous client saw instead (session-dies), masked alike.
+        const observed = (observation: Observation): Observation => {
+          const typed = maskTyped(observation, result.typed);
+          return noise ? applyNoise(typed, noise) : typed;
+        };
+        const masked: StepResult = { ...result, observation: observed(result.observation), exchanges: site.takeExchanges() };
+        if (result.anonymous) {
+          const [first, second] = result.anonymous.observations;
+          masked.anonymous = { ...result.anonymous, observations: [observed(first), observed(second)] };
+        }
+        steps.push({ step, before, result: masked });
       }
       if (failedAt === null) consecutive = 0;
       return { trace: { world, steps, after: reference.world() }, failedAt };
