@@ -5,6 +5,8 @@
  * Options: --seeds N (default 50), --cap N (default 20000), --worker-runs N (default 10000), --only <model>,
  * --live (add the live tables), --live-only (only those), --concurrency 1,2,8 (the live rows),
  * --rounds N (live rounds per row, default 3), --rss-requests N (default 100000; 0 skips that run).
+ * --zoo: only the leak-zoo table (src/zoo): every fixture, vulnerable over --zoo-seeds N seeds
+ * (default 5) and fixed once, --zoo-runs N runs per oracle (default 100); --only <fixture>.
  */
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
@@ -34,7 +36,23 @@ const show = (n: number) => (Number.isFinite(n) ? String(n) : `>${cap}`);
 
 const names = listModelNames().filter((n) => only === undefined || n === only);
 const liveOnly = process.argv.includes('--live-only');
-if (!liveOnly) {
+const zoo = process.argv.includes('--zoo');
+if (zoo) {
+  const { zooFixtures } = await import('../zoo/fixtures/index.js');
+  const { benchFixture, zooBenchTable } = await import('./zoo.js');
+  const zooSeeds = arg('zoo-seeds', 5);
+  const zooRuns = arg('zoo-runs', 100);
+  const chosen = zooFixtures.filter((f) => only === undefined || f.name === only);
+  if (chosen.length === 0) throw new Error(`--only ${only ?? ''}: no leak-zoo fixture by that name (${zooFixtures.map((f) => f.name).join(', ')})`);
+  console.log(`leak zoo: vulnerable over ${zooSeeds} seeds, fixed over seed 1, ${zooRuns} runs per oracle (the fixture's oracle); cases to first counted to the engine's last progress event (every 50 cases or a chunk's end)`);
+  const [header] = zooBenchTable([]);
+  console.log(header);
+  for (const fixture of chosen) {
+    const row = await benchFixture(fixture, { seeds: zooSeeds, vulnerableRuns: zooRuns, fixedRuns: zooRuns });
+    console.log(zooBenchTable([row])[1]);
+  }
+}
+if (!liveOnly && !zoo) {
   console.log(`detection: cases to first failure over ${seeds} seeds (cap ${cap} generated cases)`);
   console.log(['model', 'flaw', 'oracle', 'variation median', 'variation p90', 'missed', 'naive median', 'naive p90', 'naive missed'].join(' | '));
   for (const name of names) {
@@ -106,7 +124,7 @@ if (!liveOnly) {
   );
 }
 
-if (liveOnly || process.argv.includes('--live')) {
+if (!zoo && (liveOnly || process.argv.includes('--live'))) {
   const { url, child } = await startStagingProcess('fixed');
   try {
     console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');

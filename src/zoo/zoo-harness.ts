@@ -2,7 +2,7 @@
  * Runs bookfuzz against a leak-zoo fixture: start the fixture's site, fuzz it with the fixture's
  * flow spec, close the site. Plus the verdict the zoo tests and the bench share.
  */
-import type { EngineListener } from '../engine/events.js';
+import type { EngineEvent } from '../engine/events.js';
 import type { RunDocument } from '../engine/run-document.js';
 import { fuzz } from '../index.js';
 import { startZooSite, type ZooFixture, type ZooMode } from './zoo-site.js';
@@ -13,7 +13,8 @@ export interface FuzzFixtureOptions {
   runs: number;
   /** Oracles to run (default: the fixture's expected oracle only). */
   oracles?: readonly string[];
-  onEvent?: EngineListener;
+  /** The engine's events, each with the requests the site served so far. */
+  onEvent?: (event: EngineEvent, requestsSoFar: number) => void;
 }
 
 /** A run against a fixture and the requests its site served during it (seeding included). */
@@ -31,13 +32,14 @@ export interface ZooRun {
  */
 export async function runFixture(fixture: ZooFixture, mode: ZooMode, options: FuzzFixtureOptions): Promise<ZooRun> {
   const site = await startZooSite(fixture, mode);
+  const onEvent = options.onEvent;
   try {
     const document = await fuzz(fixture.spec, {
       target: site.url,
       runs: options.runs,
       seed: options.seed,
       oracles: options.oracles ?? [fixture.oracle],
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(onEvent ? { onEvent: (event: EngineEvent) => onEvent(event, site.requests()) } : {}),
     });
     return { document, requests: site.requests() };
   } finally {
