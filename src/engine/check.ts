@@ -157,11 +157,10 @@ export async function checkModel(
     }
   });
   const findings = mergeFindings(results.flatMap((r) => r.findings));
-  const stats = results.reduce((sum, r) => ({ cases: sum.cases + r.cases, steps: sum.steps + r.steps, unconfirmed: sum.unconfirmed + r.unconfirmed }), {
-    cases: 0,
-    steps: 0,
-    unconfirmed: 0,
-  });
+  const stats = results.reduce(
+    (sum, r) => ({ cases: sum.cases + r.cases, steps: sum.steps + r.steps, unconfirmed: sum.unconfirmed + r.unconfirmed, noise: sum.noise + (r.noise ?? 0) }),
+    { cases: 0, steps: 0, unconfirmed: 0, noise: 0 },
+  );
   const document: RunDocument = {
     version: 1,
     tool: 'bookfuzz',
@@ -181,7 +180,12 @@ export async function checkModel(
   const notes = [...(options.notes?.() ?? [])];
   const idle = idleLanesNote(laneCount(options, runner), selected.length, tasks.length, options.shard);
   if (idle !== undefined) notes.push(idle);
-  if (stats.unconfirmed > 0) notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run and were not reported`);
+  if (stats.noise > 0) {
+    notes.push(`${stats.noise} failing case(s) differed between two runs of the same world too: that noise was learned and masked, not reported`);
+  }
+  if (stats.unconfirmed > 0) {
+    notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run, or differed between two runs of the same world too, and were not reported`);
+  }
   if (notes.length > 0) document.notes = notes;
   emit({ type: 'run-finished', document });
   return document;
@@ -193,6 +197,8 @@ interface SearchOptions {
   excluded: ReadonlySet<string>;
   path?: string;
   onCase?: (steps: number) => void;
+  /** A failing case turned out (partly) to be noise: its differences showed between two runs of one world too. */
+  onNoise?: () => void;
   signal?: AbortSignal | undefined;
 }
 
@@ -226,6 +232,8 @@ export async function searchOnce(
   const parameters = { seed: options.seed, numRuns: options.runs, ...(options.path !== undefined ? { path: options.path } : {}) };
   let details: fc.RunDetails<[TwinCase]>;
   const runSync = runner.runSync;
+  // Live: once a case has failed, shrinking looks only for that failure, not any other.
+  let target: string | undefined;
   if (runSync) {
     // In process: a plain property (no promise per case); Ctrl-C is heard between chunks.
     details = fc.check(
@@ -245,7 +253,6 @@ export async function searchOnce(
     // Shrinking a live failure costs a live run per candidate: past the oracle's budget every
     // further candidate counts as passing, so fast-check keeps the smallest failure found so far.
     const shrinkBudget = runner.mode === 'live' ? (oracle.liveShrinkBudget ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
-    let failed = false;
     let shrinkTries = 0;
     details = await fc.check(
       fc.asyncProperty(arbitrary, async (kase) => {
@@ -255,12 +262,17 @@ export async function searchOnce(
         }
         // Interrupted: tell fast-check to stop now (this also ends shrinking where it is).
         if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
-        if (failed && ++shrinkTries > shrinkBudget) return true;
+        if (target !== undefined && ++shrinkTries > shrinkBudget) return true;
         options.onCase?.(kase.steps.length);
         try {
-          const passed = (await fresh(kase)).violations.length === 0;
-          if (!passed) failed = true;
-          return passed;
+          const { run, violations } = await fresh(kase);
+          if (target !== undefined) return !violations.some((v) => dedupKey(v) === target);
+          const real = await withoutNoise(runner, oracle, kase, run, violations);
+          if (real.length < violations.length) options.onNoise?.();
+          const candidate = real[0];
+          if (candidate === undefined) return true;
+          target = dedupKey(candidate);
+          return false;
         } catch (error) {
           return remember(error);
         }
@@ -278,7 +290,8 @@ export async function searchOnce(
   }
   const shrunk = details.counterexample?.[0];
   if (!shrunk) return null;
-  const first = (await fresh(shrunk)).violations[0];
+  const shrunkViolations = (await fresh(shrunk)).violations;
+  const first = runSync ? shrunkViolations[0] : shrunkViolations.find((v) => dedupKey(v) === target);
   if (!first) {
     // A live site may fail once and not again (noise): that is not a finding.
     if (runner.mode === 'live') return 'flaky';
@@ -292,6 +305,21 @@ export async function searchOnce(
   const { run, violations } = await fresh(kase);
   const violation = violations.find((v) => dedupKey(v) === dedupKey(first)) ?? first;
   return { oracle, kase, run, violation, path: details.counterexamplePath ?? '' };
+}
+
+/**
+ * The violations of a failing live case that are not noise. For an oracle that compares the twins,
+ * world A is run on both sides once: whatever differs there too is noise the calibration missed,
+ * which the runner learns now, before anything is shrunk. Other oracles and in-process runners: all.
+ */
+async function withoutNoise(runner: CaseRunner, oracle: Oracle, kase: TwinCase, run: TwinRun, violations: Violation[]): Promise<Violation[]> {
+  if (violations.length === 0 || oracle.comparesTwins !== true || runner.mode !== 'live') return violations;
+  const options: RunOptions = { snapshots: oracle.usesWorld, timing: false };
+  const same = { ...(await runner.run(sameWorld(kase), options)), secret: run.secret };
+  const noise = new Set(oracle.check(same).map(dedupKey));
+  if (noise.size === 0) return violations;
+  runner.learn?.(same);
+  return violations.filter((v) => !noise.has(dedupKey(v)));
 }
 
 /** What every chunk of a run shares. */
@@ -327,6 +355,9 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
       runs: task.runs,
       excluded,
       signal: context.signal,
+      onNoise: () => {
+        result.noise = (result.noise ?? 0) + 1;
+      },
       onCase: (steps) => {
         result.cases++;
         result.steps += steps;

@@ -17,7 +17,10 @@ export interface ChunkResult {
   findings: Finding[];
   cases: number;
   steps: number;
+  /** Candidates that did not reproduce on every re-run, or differed between two runs of one world too. */
   unconfirmed: number;
+  /** Failing cases whose every difference also showed between two runs of one world (learned as noise before shrinking). */
+  noise?: number;
 }
 
 /** `--shard i/n`: this machine runs the chunks whose plan index is i-1 modulo n. */
