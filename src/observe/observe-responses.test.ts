@@ -67,12 +67,12 @@ describe('observeResponses', () => {
     const response = (observation['responses'] as Record<string, unknown>[])[0] as Record<string, unknown>;
     const body = response['body'] as { title: string; structure: string[]; text: string[] };
     expect(body.title).toBe('Book a vaccination');
-    expect(body.structure).toContain('      form[action=/bookings/{n}/confirm?step][method=post]');
+    expect(body.structure).toContain('      form[action=/bookings/{n}/confirm?step={n}][method=post]');
     expect(body.structure).toContain('        input[type=hidden][name=_csrf][value=‹token›]');
     expect(body.structure).toContain('    meta[name=csrf-token][content=‹token›]');
     expect(body.structure.some((line) => line.includes('script') || line.includes('style'))).toBe(false);
     expect(body.text).toEqual(['Book', 'Page generated at ‹time›', 'NHS number', 'Continue']);
-    expect(response['headers']).toEqual({ 'content-type': 'text/html' });
+    expect(response['headers']).toEqual({ 'content-type': 'text/html; charset=utf-8' });
     expect(response['length']).toBe('512-1023');
   });
 
@@ -106,12 +106,12 @@ describe('observeResponses', () => {
     expect(firstDifference(observation, other)).toBe('responses[0].body.value.vaccinated');
   });
 
-  it('observes redirects, cookies, status and relevant headers as templates and names', () => {
+  it('observes redirects, cookies, status and headers: templates with query values, cookie shapes, header values', () => {
     const observation = observeResponses([
       html('', {
         status: 302,
         path: '/bookings/77?confirm=yes',
-        headers: { 'content-type': 'text/plain', location: '/bookings/77/done?ref=BK1', 'set-cookie': 'sid=abc', 'x-request-id': 'r-1234' },
+        headers: { 'content-type': 'text/plain', location: '/bookings/77/done?ref=BK1', 'set-cookie': 'sid=abc', 'x-request-id': 'r-1234', 'content-length': '0', connection: 'keep-alive' },
         redirects: [{ status: 303, from: '/bookings', location: '/bookings/77?confirm=yes' }],
         setCookies: ['sid', 'csrf', 'sid'],
       }),
@@ -120,10 +120,11 @@ describe('observeResponses', () => {
       responses: [
         {
           status: 302,
-          path: '/bookings/{n}?confirm',
-          redirects: [{ status: 303, location: '/bookings/{n}?confirm' }],
-          cookies: ['csrf', 'sid'],
-          headers: { 'content-type': 'text/plain', location: '/bookings/{n}/done?ref' },
+          path: '/bookings/{n}?confirm=yes',
+          redirects: [{ status: 303, location: '/bookings/{n}?confirm=yes' }],
+          // csrf is named by the response but has no Set-Cookie line of its own.
+          cookies: { csrf: '‹set›', sid: 'abc' },
+          headers: { 'content-type': 'text/plain', location: '/bookings/{n}/done?ref=BK1', 'x-request-id': 'r-1234' },
           body: { type: 'empty' },
           length: '<256',
         },
@@ -176,5 +177,107 @@ describe('observeResponses', () => {
     // Typed values the page does not show change nothing.
     expect(text(observeResponses([split], { typed: { familyName: 'Jones', code: '123456' } }))).toEqual(['Booking for Smith', 'Ref 4471']);
     expect(text(observeResponses([split]))).toEqual(['Booking for Smith', 'Ref 4471']);
+  });
+});
+
+describe('observeResponses: every channel of every hop', () => {
+  const first = (o: Record<string, unknown>): Record<string, unknown> => (o['responses'] as Record<string, unknown>[])[0] as Record<string, unknown>;
+
+  /** A followed 302 that still renders the record (PHP `header()` without `exit`), then the log-in page. */
+  function chain(hopBody: string, status = 'registered', sid = '3f9a7c2e41b84d0f9a1c3f9a7c2e41b8'): HttpResponse {
+    return html('<h1>Log in</h1>', {
+      path: '/login?next=%2Frecords%2F7',
+      redirects: [{ status: 302, from: '/records/7', location: '/login?next=%2Frecords%2F7' }],
+      hops: [
+        {
+          status: 302,
+          headers: { 'content-type': 'text/html', location: '/login?next=%2Frecords%2F7', 'x-patient-status': status, 'set-cookie': `sid=${sid}; Path=/; HttpOnly` },
+          body: hopBody,
+          truncated: false,
+          bodyBytes: Buffer.byteLength(hopBody),
+        },
+      ],
+    });
+  }
+
+  it('the body of a followed redirect is observed: a 302 that renders the record differs from one that does not', () => {
+    const leaky = observeResponses([chain('<h1>Record</h1><p>Dose 2 given</p>')]);
+    const clean = observeResponses([chain('')]);
+    expect(firstDifference(leaky, clean)).toBe('responses[0].redirects[0].body.type');
+    const hop = (first(leaky)['redirects'] as Record<string, unknown>[])[0];
+    expect(hop).toMatchObject({
+      status: 302,
+      location: '/login?next=/records/{n}',
+      headers: { 'content-type': 'text/html', location: '/login?next=/records/{n}', 'x-patient-status': 'registered' },
+      cookies: { sid: '‹hex{32}›; httponly; path=/' },
+      body: { type: 'html', text: ['Record', 'Dose 2 given'] },
+      length: '<256',
+    });
+  });
+
+  it('a header whose value depends on the secret differs; a rotating session id does not', () => {
+    const registered = observeResponses([chain('', 'registered', 'aaaaaaaaaaaaaaaa1111111111111111')]);
+    expect(observeResponses([chain('', 'registered', '0123456789abcdef0123456789abcdef')])).toEqual(registered);
+    expect(firstDifference(registered, observeResponses([chain('', 'unregistered')]))).toBe('responses[0].redirects[0].headers.x-patient-status');
+  });
+
+  it('observes header names and values, leaving out transport headers and masking volatile values', () => {
+    const response = html('', {
+      headers: {
+        'Content-Type': 'text/plain',
+        Date: 'Mon, 07 Dec 2026 08:48:49 GMT',
+        'Content-Length': '0',
+        Connection: 'keep-alive',
+        'Keep-Alive': 'timeout=5',
+        'Transfer-Encoding': 'chunked',
+        'X-Request-Id': '3f9a7c2e41b84d0f9a1c',
+        'Server-Timing': 'db;dur=53.2',
+        'X-Patient-Status': 'vaccinated',
+        'Cache-Control': 'no-store',
+      },
+    });
+    expect(first(observeResponses([response]))['headers']).toEqual({
+      'cache-control': 'no-store',
+      'content-type': 'text/plain',
+      date: '‹date› ‹time› GMT',
+      'server-timing': 'db;dur=‹n›',
+      'x-patient-status': 'vaccinated',
+      'x-request-id': '‹token›',
+    });
+  });
+
+  it('observes Set-Cookie names, attributes and value shapes; short readable values as they are', () => {
+    const response = html('', {
+      headers: {
+        'content-type': 'text/html',
+        'set-cookie': [
+          'status=registered; Path=/; SameSite=Lax',
+          'sid=Zq81nonceValue9x7kZq81nonceValue9x7kAbCdEfG; Path=/; HttpOnly; Secure',
+          'gone=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+          'pair=a; Path=/a',
+          'pair=b; Path=/b',
+        ].join('\n'),
+      },
+    });
+    expect(first(observeResponses([response]))['cookies']).toEqual({
+      gone: '; expires=‹date› ‹time› GMT; max-age=0',
+      pair: 'a; path=/a\nb; path=/b',
+      sid: '‹b64{43}›; httponly; path=/; secure',
+      status: 'registered; path=/; samesite=lax',
+    });
+    const other = { ...response, headers: { ...response.headers, 'set-cookie': (response.headers['set-cookie'] ?? '').replace('registered', 'vaccinated') } };
+    expect(firstDifference(observeResponses([response]), observeResponses([other]))).toBe('responses[0].cookies.status');
+  });
+
+  it('a binary body shows its exact size: a badge image whose size depends on the secret differs', () => {
+    const badge = (bytes: number): HttpResponse => html('\uFFFDPNG'.padEnd(bytes / 2, 'x'), { headers: { 'content-type': 'image/png' }, bodyBytes: bytes });
+    const a = first(observeResponses([badge(1200)]));
+    expect(a['body']).toEqual({ type: 'binary', mediaType: 'image/png' });
+    expect(a['length']).toBe(1200);
+    expect(first(observeResponses([badge(1240)]))['length']).toBe(1240);
+    // An opaque text (one long line, no spaces) too; text with structure keeps the coarse bucket.
+    const blob = (n: number): HttpResponse => html('A1b2'.repeat(n), { headers: { 'content-type': 'text/plain' } });
+    expect(first(observeResponses([blob(30)]))['length']).toBe(120);
+    expect(first(observeResponses([html('line one\nline two', { headers: { 'content-type': 'text/plain' } })]))['length']).toBe('<256');
   });
 });

@@ -2,13 +2,17 @@ import { TOKEN, UUID } from './volatile-masks.js';
 
 /**
  * The template of a path: numeric segments become `{n}`, UUIDs `{uuid}`, random tokens
- * `{token}`; query values are dropped and the names kept, sorted (`?page&q`); a fragment is
- * dropped. Segments are shown decoded. A 10-digit number is kept as it is: it is the shape of an
- * NHS number, and one in a URL is exactly what a leak oracle must see. Absolute URLs keep their
- * origin; `mailto:`, `tel:` and `javascript:` links are returned as they are.
+ * `{token}`. The query is kept with its values, pairs sorted by name (values of one name in
+ * their order), each value decoded and templated like a segment for ids (`{n}`), everything
+ * else left for the masks the caller applies to the whole template (a random token in a query
+ * reads `‹token›` once masked). A fragment is dropped. A 10-digit number is kept as it is: it
+ * is the shape of an NHS number, and one in a URL is exactly what a leak oracle must see.
+ * Absolute URLs keep their origin; `mailto:`, `tel:` and `javascript:` links are returned as
+ * they are. Decoded names and values show `%`, `&`, `=` and `#` percent-encoded, so the
+ * template reads back unambiguously.
  *
  * @example
- * pathTemplate('/bookings/1042/edit?x=1&a=2') // → '/bookings/{n}/edit?a&x'
+ * pathTemplate('/bookings/1042/edit?x=1&a=2&step=b') // → '/bookings/{n}/edit?a={n}&step=b&x={n}'
  */
 export function pathTemplate(pathOrUrl: string): string {
   const text = pathOrUrl.trim();
@@ -24,10 +28,22 @@ export function pathTemplate(pathOrUrl: string): string {
   if (hash !== -1) rest = rest.slice(0, hash);
   const question = rest.indexOf('?');
   const path = question === -1 ? rest : rest.slice(0, question);
-  const query = question === -1 ? '' : rest.slice(question + 1);
   const segments = path.split('/').map(templateSegment).join('/');
-  const names = [...new Set(query.split('&').filter((p) => p !== '').map((p) => decode(p.split('=')[0] ?? '')))].sort();
-  return `${origin}${segments}${names.length > 0 ? `?${names.join('&')}` : ''}`;
+  const query = question === -1 ? '' : queryTemplate(rest.slice(question + 1));
+  return `${origin}${segments}${query === '' ? '' : `?${query}`}`;
+}
+
+/** `a=2&x=1&flag`: pairs sorted by name (stable), values templated for ids. */
+function queryTemplate(query: string): string {
+  const pairs: [string, string | undefined][] = [];
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = decode(eq === -1 ? part : part.slice(0, eq));
+    pairs.push([name, eq === -1 ? undefined : templateValue(decode(part.slice(eq + 1)))]);
+  }
+  pairs.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return pairs.map(([name, value]) => (value === undefined ? escapeQueryText(name) : `${escapeQueryText(name)}=${escapeQueryText(value)}`)).join('&');
 }
 
 function templateSegment(raw: string): string {
@@ -39,6 +55,20 @@ function templateSegment(raw: string): string {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment)) return '{uuid}';
   if (/^[A-Za-z0-9_-]{16,}$/.test(segment) && /[A-Za-z]/.test(segment) && /\d/.test(segment) && !/(?<!\d)\d{10}(?!\d)/.test(segment)) return '{token}';
   return segment;
+}
+
+/**
+ * A query value: a numeric id reads `{n}` as in a segment (10 digits kept), a path
+ * (`next=/records/7`) reads as its template; the rest is left to the masks.
+ */
+function templateValue(value: string): string {
+  if (/^\d+$/.test(value)) return value.length === 10 ? value : '{n}';
+  if (value.startsWith('/') && !value.startsWith('//')) return pathTemplate(value);
+  return value;
+}
+
+function escapeQueryText(text: string): string {
+  return /[%&=#]/.test(text) ? text.replace(/[%&=#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : text;
 }
 
 function decode(text: string): string {

@@ -250,6 +250,34 @@ describe('redirects and cookies', () => {
     expect(server.seen[1]?.headers['content-type']).toBeUndefined();
   });
 
+  it('keeps each followed hop\'s answer: headers, Set-Cookie lines and body, capped like a final body', async () => {
+    const record = '<h1>Record of Tama Ngata</h1>'.repeat(10);
+    const server = await serve((req, res) => {
+      if (req.url === '/records/7') {
+        // PHP's header('Location: …') without exit: the redirect still carries the record.
+        res.writeHead(302, { location: '/login?next=records', 'set-cookie': ['seen=1; Path=/', 'sid=; Max-Age=0'], 'x-patient-status': 'registered', 'content-type': 'text/html' });
+        return void res.end(record);
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<h1>Log in</h1>');
+    });
+    const response = await site(server, { maxBodyBytes: 100 }).actor('v').request({ method: 'GET', path: '/records/7' });
+    expect(response.path).toBe('/login?next=records');
+    expect(response.hops).toHaveLength(1);
+    const hop = response.hops?.[0];
+    expect(hop?.status).toBe(302);
+    expect(hop?.headers['x-patient-status']).toBe('registered');
+    expect(hop?.headers['set-cookie']).toBe('seen=1; Path=/\nsid=; Max-Age=0');
+    expect(hop?.body).toBe(record.slice(0, 100));
+    expect(hop?.truncated).toBe(true);
+    expect(hop?.bodyBytes).toBe(100);
+    expect(response.bodyBytes).toBe('<h1>Log in</h1>'.length);
+    // The observation shows the hop's body and headers beside its redirect.
+    const observed = JSON.stringify(observeResponses([response]));
+    expect(observed).toContain('Record of Tama Ngata');
+    expect(observed).toContain('"x-patient-status":"registered"');
+  });
+
   it('307 keeps the method and body; followRedirects false records the hop and stops', async () => {
     const server = await bookingServer();
     const actor = site(server).actor('v');
@@ -258,6 +286,8 @@ describe('redirects and cookies', () => {
     expect(stopped.status).toBe(303);
     expect(stopped.headers['location']).toBe('/account?tab=1');
     expect(stopped.redirects).toEqual([{ status: 303, from: '/login', location: '/account?tab=1' }]);
+    // The redirect not followed is the answer itself: no hop answer is kept apart.
+    expect(stopped.hops).toEqual([]);
   });
 
   it('stops a redirect loop after 10 redirects and returns the last answer', async () => {

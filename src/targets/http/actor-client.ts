@@ -7,7 +7,7 @@ import { HopClock } from './hop-clock.js';
 import { decodeUtf8, readResponse } from './read-body.js';
 import { flattenHeaders } from './redact.js';
 import { transportError } from './transport-error.js';
-import type { ActorClient, HttpRequest, HttpResponse, RedirectHop } from './types.js';
+import type { ActorClient, HopAnswer, HttpRequest, HttpResponse, RedirectHop } from './types.js';
 import { resolvedUrl } from './url-memo.js';
 
 /** Redirects followed at most per request; the answer after that is returned as it is. */
@@ -35,7 +35,8 @@ type Method = HttpRequest['method'];
  * One actor's browser. It keeps its own cookie jar (tough-cookie), sends form or JSON bodies,
  * and follows redirects itself — at most ten, 303 (and 301/302 after a POST) as GET, never to a
  * host that is not allowed (that redirect is returned as it is). Every redirect answer is a hop
- * in `redirects`, followed or not. Bodies are read up to the size cap and decoded as UTF-8 with
+ * in `redirects`, followed or not; each followed one keeps its answer (headers, Set-Cookie
+ * lines, body) in `hops`. Bodies are read up to the size cap and decoded as UTF-8 with
  * replacement characters. `timeMs` adds up the time each request spent on the network, from
  * leaving (after any rate-limit wait) to the end of its body. Transport failures become
  * `BF_TRANSPORT`; refusals by the safety rails keep their own codes.
@@ -144,6 +145,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
     }
     const follow = request.followRedirects ?? true;
     const redirects: RedirectHop[] = [];
+    const hops: HopAnswer[] = [];
     const setCookies: string[] = [];
     let networkMs = 0;
 
@@ -157,6 +159,7 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       let headers: Record<string, string>;
       let text: string;
       let truncated: boolean;
+      let bodyBytes: number;
       try {
         const read = await readResponse(
           options.dispatcher,
@@ -175,7 +178,8 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
         );
         status = read.status;
         headers = flattenHeaders(read.headers);
-        text = decodeUtf8(read.bytes, read.truncated);
+        bodyBytes = read.bytes.length;
+        text = bodyBytes === 0 ? '' : decodeUtf8(read.bytes, read.truncated);
         truncated = read.truncated;
       } catch (error) {
         throw transportError(error, url.origin === baseUrl.origin ? where : `${method} ${url.href}`, options.timeoutMs);
@@ -212,11 +216,15 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
           headers,
           body: text,
           truncated,
+          bodyBytes,
           redirects,
+          hops,
           setCookies: [...new Set(setCookies)],
           timeMs: Math.round(networkMs * 10) / 10,
         };
       }
+      // Kept as received (references, no copy): a hop's body can render what a redirect should have refused.
+      hops.push({ status, headers, body: text, truncated, bodyBytes });
       if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;

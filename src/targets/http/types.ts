@@ -22,6 +22,21 @@ export interface RedirectHop {
   location: string;
 }
 
+/**
+ * The answer to one redirect the client followed, as received: what the actor's browser got
+ * before moving on (a 302 whose body still renders the page it should have refused).
+ */
+export interface HopAnswer {
+  status: number;
+  /** Response headers, names lower-case, `set-cookie` lines joined by newlines. */
+  headers: Record<string, string>;
+  /** Body decoded as UTF-8, cut at the size cap like a final body (usually empty). */
+  body: string;
+  truncated: boolean;
+  /** Bytes of the body as received (up to the cap). */
+  bodyBytes: number;
+}
+
 /** The answer an actor finally received, after following redirects. */
 export interface HttpResponse {
   status: number;
@@ -33,7 +48,14 @@ export interface HttpResponse {
   body: string;
   /** True when the body was cut at the size cap. */
   truncated: boolean;
+  /** Bytes of the body as received (up to the cap); when absent, the UTF-8 length of `body`. */
+  bodyBytes?: number;
   redirects: RedirectHop[];
+  /**
+   * The answers of the redirects that were followed, in order: `hops[i]` answered
+   * `redirects[i]`. (A last redirect that was not followed is this response itself.)
+   */
+  hops?: HopAnswer[];
   /** Names of cookies set by this response (all hops). */
   setCookies: string[];
   /** Network time in milliseconds: the sum over every hop of sending the request to the end of its body (waits for the rate limit and concurrency cap excluded, so timing is not distorted). */
