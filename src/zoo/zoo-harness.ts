@@ -61,8 +61,10 @@ export async function fuzzFixture(fixture: ZooFixture, mode: ZooMode, options: F
 
 /**
  * What is wrong with a run against a fixture, in words (empty: as expected). Vulnerable: at
- * least one finding of the fixture's oracle. Fixed: no finding at all. Either: no finding whose
- * twin worlds do not differ.
+ * least one finding of the fixture's oracle. Fixed: no finding at all. Either: no
+ * `indistinguishable` finding whose twin worlds do not differ (such a finding says nothing
+ * about a secret). The other oracles judge one world, actor against victim (a leaked canary, an
+ * action not permitted, a session alive), so their two worlds are the same by construction.
  */
 export function zooProblems(fixture: ZooFixture, mode: ZooMode, document: RunDocument): string[] {
   const problems: string[] = [];
@@ -72,7 +74,7 @@ export function zooProblems(fixture: ZooFixture, mode: ZooMode, document: RunDoc
   }
   if (mode === 'fixed') for (const f of document.findings) problems.push(`false positive on ${fixture.name} (fixed): ${describe(f)}`);
   for (const f of document.findings) {
-    if (f.worlds.differences.length === 0) problems.push(`finding with no world difference on ${fixture.name} (${mode}): ${describe(f)}`);
+    if (f.oracle === 'indistinguishable' && f.worlds.differences.length === 0) problems.push(`finding with no world difference on ${fixture.name} (${mode}): ${describe(f)}`);
   }
   return problems;
 }
