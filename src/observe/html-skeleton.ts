@@ -13,12 +13,15 @@ export const TOKEN_PLACEHOLDER = '‹token›';
  *
  * - `title`: the document title;
  * - `structure`: one line per element in document order, indented by depth, in a compact
- *   selector form — `form[action=/bookings/{n}/edit][method=post]`,
- *   `input[type=hidden][name=_csrf][value=‹token›]`, `h1#title.govuk-heading-l`. Links and form
- *   actions are path templates; hidden input values and CSRF/nonce meta contents are
- *   `‹token›` (a hidden value carrying an identifier — a 10-digit number, an NHI-like id, an
- *   email — is kept, masked like text, since it is a leak in plain sight); script, style and
- *   template contents are left out;
+ *   selector form — `form[action=/bookings/{n}/edit?step=2][method=post]`,
+ *   `input[type=hidden][name=status][value=vaccinated]`, `h1#title.govuk-heading-l`, with id,
+ *   classes, `data-*` and `aria-*` attributes, `role`, `title`, `alt`, `placeholder`, `style`
+ *   and flags (`disabled`, `checked`, `selected`…). Links, form actions and image sources are
+ *   path templates with their query values; form fields show their names and values, hidden
+ *   ones included (a hidden `status=vaccinated` is a leak in plain sight), through `mask` like
+ *   any text, so random-looking tokens read `‹token›`; fields named like a CSRF token, nonce
+ *   or password and CSRF/nonce meta contents are `‹token›` whatever their value; script, style
+ *   and template contents are left out;
  * - `text`: the visible text, one entry per block (paragraph, heading, cell, list item…), with
  *   white space collapsed;
  * - `comments`: HTML comments, only when there are any (a canary in a comment is still a leak).
@@ -89,10 +92,9 @@ const BLOCK = new Set([
   'textarea', 'tfoot', 'th', 'thead', 'tr', 'ul', 'noscript',
 ]);
 
-const TEXT_ATTRIBUTES = ['role', 'aria-label', 'title', 'alt', 'placeholder'];
+const TEXT_ATTRIBUTES = ['role', 'title', 'alt', 'placeholder', 'style'];
+/** Fields whose value is a per-request secret of the page, whatever it looks like. */
 const SECRET_NAME = /csrf|xsrf|token|nonce|secret|passw|passcode|^code$|^otp$|^pin$/i;
-/** Values that identify a person: kept even in hidden fields. */
-const IDENTIFIER = /(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)|\b[A-Z]{3}\d{4}\b|\b[A-Z]{3}\d{2}[A-Z]{2}\b|@/;
 
 type Attributes = Element['attrs'];
 
@@ -135,12 +137,20 @@ function describe(element: Element, mask: (text: string) => string): string {
       break;
     case 'iframe':
     case 'frame':
+    case 'img':
+    case 'source':
+    case 'embed':
       out += pair('src', template(attr(attrs, 'src'), mask));
+      break;
+    case 'object':
+      out += pair('data', template(attr(attrs, 'data'), mask));
       break;
     case 'input':
       out += pair('type', type ?? 'text');
       out += pair('name', attr(attrs, 'name'));
       out += pair('value', inputValue(type ?? 'text', attr(attrs, 'name') ?? '', attr(attrs, 'value'), mask));
+      if (type === 'image') out += pair('src', template(attr(attrs, 'src'), mask));
+      out += pair('formaction', template(attr(attrs, 'formaction'), mask));
       out += flag(attrs, 'checked');
       break;
     case 'button':
@@ -148,7 +158,10 @@ function describe(element: Element, mask: (text: string) => string): string {
     case 'textarea':
       out += pair('type', type);
       out += pair('name', attr(attrs, 'name'));
-      if (tag === 'button') out += pair('value', maybe(attr(attrs, 'value'), mask));
+      if (tag === 'button') {
+        out += pair('value', secretOr(attr(attrs, 'name') ?? '', attr(attrs, 'value'), mask));
+        out += pair('formaction', template(attr(attrs, 'formaction'), mask));
+      }
       break;
     case 'option':
       out += pair('value', maybe(attr(attrs, 'value'), mask));
@@ -162,17 +175,20 @@ function describe(element: Element, mask: (text: string) => string): string {
   }
   for (const name of TEXT_ATTRIBUTES) out += pair(name, maybe(attr(attrs, name), mask));
   // parse5 keeps no duplicated attribute names (the first wins, as in a browser).
-  for (const a of attrs) if (a.name.startsWith('data-')) out += pair(a.name, mask(a.value));
+  for (const a of attrs) if (a.name.startsWith('aria-') || a.name.startsWith('data-')) out += pair(a.name, mask(a.value));
   for (const name of FLAGS) out += flag(attrs, name);
   return out;
 }
 
+/** A field's value through `mask`, hidden fields included; none for a password; `‹token›` for a field named like a secret. */
 function inputValue(type: string, name: string, value: string | undefined, mask: (text: string) => string): string | undefined {
   if (value === undefined || type === 'password') return undefined;
-  if (type === 'hidden') {
-    if (SECRET_NAME.test(name) || !IDENTIFIER.test(value)) return value === '' ? '' : TOKEN_PLACEHOLDER;
-    return mask(value);
-  }
+  return secretOr(name, value, mask);
+}
+
+function secretOr(name: string, value: string | undefined, mask: (text: string) => string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value !== '' && SECRET_NAME.test(name)) return TOKEN_PLACEHOLDER;
   return mask(value);
 }
 

@@ -1,10 +1,11 @@
 import type { Json } from '../model/json.js';
 
 /**
- * A JSON body as observed: the same structure, keys and values, with every string passed
- * through `mask` (typed values and volatile tokens) and millisecond timestamps masked to
- * `‹time›`. Booleans, numbers, nulls and enum strings are kept: a JSON API that answers
- * `{ "vaccinated": true }` must still show it.
+ * A JSON body as observed: the same structure, keys, values and types (`null`, `{}`, `[]`, `0`
+ * and `"0"` all read apart), with every string passed through `mask` (typed values and
+ * volatile tokens), millisecond timestamps masked to `‹time›`, and a number the actor typed
+ * (an NHS number sent back as a number) read as its placeholder. Booleans, numbers, nulls and
+ * enum strings are kept: a JSON API that answers `{ "vaccinated": true }` must still show it.
  *
  * @example
  * jsonShape({ vaccinated: true, at: '2026-12-01T09:00:00Z' }, maskVolatile)
@@ -12,7 +13,12 @@ import type { Json } from '../model/json.js';
  */
 export function jsonShape(value: Json, mask: (text: string) => string): Json {
   if (typeof value === 'string') return mask(value);
-  if (typeof value === 'number') return isEpochMillis(value) ? '‹time›' : value;
+  if (typeof value === 'number') {
+    if (isEpochMillis(value)) return '‹time›';
+    const text = String(value);
+    const masked = text.length < 2 ? text : mask(text);
+    return masked === text ? value : masked;
+  }
   if (Array.isArray(value)) return value.map((item) => jsonShape(item, mask));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, Json> = {};
