@@ -5,6 +5,12 @@ import { fuzzFixture, zooProblems } from './zoo-harness.js';
 /** Runs per oracle: enough for the journeys of these small sites, a few seconds per mode. */
 const runs = 40;
 
+/**
+ * Per test: shrinking a live finding and confirming noise candidates cost hundreds of live cases on
+ * some of these sites (registration-redirect-cookie: minutes on a loaded machine); see the report.
+ */
+const timeout = 600_000;
+
 /** One fixed seed per fixture (the order of list-c). */
 const seeds: Readonly<Record<string, number>> = {
   'bearer-after-logout': 301,
@@ -23,11 +29,11 @@ for (const fixture of listC) {
     it(`finds the flaw in vulnerable mode with ${fixture.oracle}`, async () => {
       const document = await fuzzFixture(fixture, 'vulnerable', { seed, runs });
       expect(zooProblems(fixture, 'vulnerable', document)).toEqual([]);
-    });
+    }, timeout);
     it('reports nothing in fixed mode', async () => {
       const document = await fuzzFixture(fixture, 'fixed', { seed, runs });
       expect(zooProblems(fixture, 'fixed', document)).toEqual([]);
-    });
+    }, timeout);
   });
 }
 
