@@ -16,8 +16,8 @@ import { renderString, renderStrings, renderValue, type TemplateRef } from './te
 /** Misses in a row, with no match ever, after which an extractor is reported as broken. */
 export const extractorStrictMisses = 3;
 
-/** The client that sends a step again with no session, for `session-dies` (`StepResult.anonymous`). */
-const anonymousActor = '(anonymous)';
+/** The clients that send a step again with no session, for `session-dies` (`StepResult.anonymous`): one per send, so a curl script of it keeps them apart. */
+const anonymousActors = ['(anonymous-1)', '(anonymous-2)'] as const;
 
 /** What one run side remembers between steps (one per fresh LiveSite). */
 interface SideState {
@@ -155,8 +155,16 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
    * The step's requests sent again by a fresh anonymous client (no cookies; the session's
    * extracted value empty; extractors of the replay kept apart): the answers it observed.
    */
-  async function replayAnonymously(site: LiveSite, state: SideState, step: Step, requests: readonly RequestSpec[], base: Record<string, unknown>, world: SpecWorld): Promise<HttpResponse[]> {
-    const client = site.actor(anonymousActor);
+  async function replayAnonymously(
+    site: LiveSite,
+    state: SideState,
+    step: Step,
+    requests: readonly RequestSpec[],
+    base: Record<string, unknown>,
+    world: SpecWorld,
+    anonymous: string,
+  ): Promise<HttpResponse[]> {
+    const client = site.actor(anonymous);
     client.clearCookies();
     const extracts: JsonObject = { ...extractsOf(state, step.actor) };
     if (spec.session?.extract !== undefined) extracts[spec.session.extract] = '';
@@ -298,9 +306,9 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       }
       // Served as the ended session only on evidence: what a client with no session gets here, twice.
       if (ok && session !== undefined && state.endedSessions.has(session)) {
-        const replay = async () => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world)).map(withoutVolatile), { typed });
-        const first = await replay();
-        const second = await replay();
+        const replay = async (anonymous: string) => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world, anonymous)).map(withoutVolatile), { typed });
+        const first = await replay(anonymousActors[0]);
+        const second = await replay(anonymousActors[1]);
         const owner = selfOf(context, step.actor, world)?.id;
         result.anonymous = { observations: [first, second], ...(owner !== undefined ? { owner } : {}) };
       }
