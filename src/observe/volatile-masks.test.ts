@@ -125,3 +125,11 @@ describe('maskVolatile on pages (line by line, lines remembered)', () => {
     expect(maskVolatile(text)).toContain('‹date› at ‹time›, ref ‹token›');
   });
 });
+
+describe('maskVolatile: hex ids', () => {
+  it('masks a hex request id even when it holds ten digits in a row, and keeps an NHS number glued to other text', () => {
+    expect(maskVolatile('id 1234567890abcdef12345678 end')).toBe('id ‹token› end');
+    expect(maskVolatile('3f9a7c2e4199900000182e41')).toBe('‹token›');
+    expect(maskVolatile('ref9990000018abcdefgh')).toBe('ref9990000018abcdefgh');
+  });
+});
