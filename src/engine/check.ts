@@ -181,7 +181,7 @@ export async function checkModel(
   const idle = idleLanesNote(laneCount(options, runner), selected.length, tasks.length, options.shard);
   if (idle !== undefined) notes.push(idle);
   if (stats.noise > 0) {
-    notes.push(`${stats.noise} failing case(s) differed between two runs of the same world too: that noise was learned and masked, not reported`);
+    notes.push(`${stats.noise} failing case(s) were noise (the difference also showed between two runs of the same world, or did not show again): learned and masked, not reported`);
   }
   if (stats.unconfirmed > 0) {
     notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run, or differed between two runs of the same world too, and were not reported`);
@@ -201,6 +201,13 @@ interface SearchOptions {
   onNoise?: () => void;
   signal?: AbortSignal | undefined;
 }
+
+/**
+ * Shrink candidates a live failure may try (each a live run of both sides) when its oracle sets no
+ * budget of its own: past it, the smallest failure found so far is kept (single steps are still
+ * dropped one by one afterwards).
+ */
+const defaultLiveShrinkBudget = 60;
 
 /** How many cases run between two turns of the event loop (so Ctrl-C is heard). */
 const casesPerTurn = 64;
@@ -252,7 +259,7 @@ export async function searchOnce(
     let sinceTurn = 0;
     // Shrinking a live failure costs a live run per candidate: past the oracle's budget every
     // further candidate counts as passing, so fast-check keeps the smallest failure found so far.
-    const shrinkBudget = runner.mode === 'live' ? (oracle.liveShrinkBudget ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    const shrinkBudget = runner.mode === 'live' ? (oracle.liveShrinkBudget ?? defaultLiveShrinkBudget) : Number.POSITIVE_INFINITY;
     let shrinkTries = 0;
     details = await fc.check(
       fc.asyncProperty(arbitrary, async (kase) => {
@@ -269,8 +276,13 @@ export async function searchOnce(
           if (target !== undefined) return !violations.some((v) => dedupKey(v) === target);
           const real = await withoutNoise(runner, oracle, kase, run, violations);
           if (real.length < violations.length) options.onNoise?.();
-          const candidate = real[0];
-          if (candidate === undefined) return true;
+          // Before anything is shrunk, the candidate must show between A and B once more.
+          const again = real.length === 0 ? [] : new Set((await fresh(kase)).violations.map(dedupKey));
+          const candidate = real.find((v) => again instanceof Set && again.has(dedupKey(v)));
+          if (candidate === undefined) {
+            if (real.length > 0) options.onNoise?.();
+            return true;
+          }
           target = dedupKey(candidate);
           return false;
         } catch (error) {

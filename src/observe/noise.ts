@@ -39,14 +39,20 @@ export interface NoiseMask {
 export interface NoiseEntry {
   path: string;
   /**
-   * The observed path of the response the entry was learned on (`/status`): the entry applies only
-   * to a response at that path, since the same index means another thing on another page.
+   * The observed path (without the query) of the response the entry was learned on (`/status`):
+   * the entry applies only to a response at that path, since the same index means another thing
+   * on another page.
    */
   page?: string;
   whole?: boolean;
   shapes?: NoiseShape[];
   /** A list whose items come in a different order on every load (compared sorted). */
   unordered?: boolean;
+  /**
+   * A key present on some loads and absent on others (a header the site sends now and then): it is
+   * left out of every observation. `responses[*]` in the path: in every response.
+   */
+  optional?: boolean;
 }
 
 /** A kind of word that varies: `label` for people (`BK####`, `BK#+`, `A+#+`, `*`), `pattern` a regular expression source matching the whole word. */
@@ -91,19 +97,21 @@ function pairNoise(a: Observation, b: Observation): NoiseMask {
   const texts: string[] = [];
   const templates: string[] = [];
   for (const d of differences(sortedA, sortedB)) {
+    // A text whose words vary in place, or one of a few whole texts, is masked wherever it appears
+    // (learned once, found on every page). Anything else (a number, a random value whose words
+    // differ in number) at its place on this page.
     if (typeof d.a === 'string' && typeof d.b === 'string') {
-      // A text that varies is masked wherever it appears (learned once, found on every page).
       const template = templateOf(d.a, d.b);
       if (template !== undefined) {
         templates.push(template);
         continue;
       }
-      if (d.a.length <= MAX_NOISE_TEXT && d.b.length <= MAX_NOISE_TEXT) {
+      if (unrelated(d.a, d.b)) {
         texts.push(d.a, d.b);
         continue;
       }
     }
-    entries.push(onPage(entryFor(d.path, d.a, d.b), sortedA));
+    entries.push(onPage(typeof d.a === 'string' && typeof d.b === 'string' ? { path: d.path, whole: true } : entryFor(d.path, d.a, d.b), sortedA));
   }
   const out: NoiseMask = { entries };
   if (texts.length > 0) out.texts = texts;
@@ -125,6 +133,8 @@ export function applyNoise(observation: Observation, mask: NoiseMask): Observati
     const parts = parsePath(entry.path);
     if (entry.whole) {
       out = update(out, parts, () => NOISE);
+    } else if (entry.optional) {
+      out = update(out, parts, () => undefined);
     } else if (entry.unordered) {
       out = update(out, parts, (value) => (Array.isArray(value) ? sortedItems(value) : value));
     } else if (entry.shapes && entry.shapes.length > 0) {
@@ -145,13 +155,13 @@ export function mergeNoise(a: NoiseMask, b: NoiseMask): NoiseMask {
   const byPath = new Map<string, NoiseEntry>();
   for (const entry of [...a.entries, ...b.entries]) {
     // An unordered list is kept apart from the entries of its items (both apply, the sort first).
-    const key = `${entry.path}\u0000${entry.page ?? ''}\u0000${entry.unordered ? 'unordered' : ''}`;
+    const key = `${entry.path}\u0000${entry.page ?? ''}\u0000${entry.unordered ? 'unordered' : entry.optional ? 'optional' : ''}`;
     const known = byPath.get(key);
     if (!known) {
       byPath.set(key, copy(entry));
       continue;
     }
-    if (entry.unordered) continue;
+    if (entry.unordered || entry.optional) continue;
     if (entry.whole || known.whole) {
       byPath.set(key, { ...pageOf(entry), path: entry.path, whole: true });
       continue;
@@ -176,8 +186,8 @@ export function mergeNoise(a: NoiseMask, b: NoiseMask): NoiseMask {
 
 function entryFor(path: string, a: Json | undefined, b: Json | undefined): NoiseEntry {
   if (a === undefined || b === undefined) {
-    // Present in one run only: an element of a list of varying length, or an optional field.
-    return { path: parentOf(path), whole: true };
+    // Present in one run only: a key sent now and then, or an element of a list of varying length.
+    return path.endsWith(']') ? { path: parentOf(path), whole: true } : { path, optional: true };
   }
   if (typeof a !== 'string' || typeof b !== 'string') return { path, whole: true };
   const wordsA = words(a);
@@ -231,10 +241,22 @@ function toPattern(shape: string, runs: boolean): string {
 
 /** The entry tied to the path of the response it lies in, when it lies in one (`responses[k]…`). */
 function onPage(entry: NoiseEntry, observation: Observation): NoiseEntry {
+  // A header or cookie the site sends now and then does so on every page.
+  if (entry.optional && /\.(?:headers|cookies)\.[^.[\]]+$/.test(entry.path)) return { path: entry.path.replace(/^responses\[\d+\]/, 'responses[*]'), optional: true };
   const index = /^responses\[(\d+)\]/.exec(entry.path)?.[1];
   if (index === undefined) return entry;
-  const page = valueAt(observation, `responses[${index}].path`);
-  return typeof page === 'string' ? { ...entry, page } : entry;
+  const page = pageKey(valueAt(observation, `responses[${index}].path`));
+  return page !== undefined ? { ...entry, page } : entry;
+}
+
+/**
+ * Whether two texts are different texts altogether (one banner instead of another: no word in
+ * common), rather than one text with a random part (`'nonce-AbC+/x='` vs `'nonce-Zy9/+a'`).
+ */
+function unrelated(a: string, b: string): boolean {
+  if (a.length > MAX_NOISE_TEXT || b.length > MAX_NOISE_TEXT) return false;
+  const wordsA = new Set(words(a).map((w) => w.text.toLowerCase()));
+  return !words(b).some((w) => wordsA.has(w.text.toLowerCase()));
 }
 
 /** Longest text kept as a whole-text noise value (a banner, a list item); longer ones stay per path. */
@@ -344,7 +366,12 @@ function maskWords(text: string, shapes: readonly NoiseShape[]): string {
 
 function onSamePage(observation: Observation, entry: NoiseEntry): boolean {
   const index = /^responses\[(\d+)\]/.exec(entry.path)?.[1];
-  return index === undefined || valueAt(observation, `responses[${index}].path`) === entry.page;
+  return index === undefined || pageKey(valueAt(observation, `responses[${index}].path`)) === entry.page;
+}
+
+/** A response's page: its path template without the query (whose values may differ from world to world). */
+function pageKey(path: Json | undefined): string | undefined {
+  return typeof path === 'string' ? (path.split('?')[0] ?? path) : undefined;
 }
 
 interface Anywhere {
@@ -414,11 +441,23 @@ function parentOf(path: string): string {
   return cut <= 0 ? '(root)' : path.slice(0, cut);
 }
 
-/** A copy of `value` with the value at `parts` replaced by `change(old)`; unchanged if the path is missing. */
-function update(value: Json, parts: readonly string[], change: (old: Json) => Json): Json {
-  if (parts.length === 0) return change(value);
+/**
+ * A copy of `value` with the value at `parts` replaced by `change(old)` (an object key whose new
+ * value is undefined is removed); `*` stands for every index of a list. Unchanged if the path is
+ * missing.
+ */
+function update(value: Json, parts: readonly string[], change: (old: Json) => Json | undefined): Json {
+  if (parts.length === 0) return change(value) ?? value;
   const [head = '', ...rest] = parts;
   if (Array.isArray(value)) {
+    if (head === '*') {
+      let out: Json[] | undefined;
+      value.forEach((item, i) => {
+        const next = update(item, rest, change);
+        if (next !== item) (out ??= [...value])[i] = next;
+      });
+      return out ?? value;
+    }
     const index = Number(head);
     if (!Number.isInteger(index) || index < 0 || index >= value.length) return value;
     const item = value[index];
@@ -433,6 +472,14 @@ function update(value: Json, parts: readonly string[], change: (old: Json) => Js
     if (!Object.hasOwn(value, head)) return value;
     const item = value[head];
     if (item === undefined) return value;
+    if (rest.length === 0) {
+      const next = change(item);
+      if (next === undefined) {
+        const { [head]: _removed, ...kept } = value;
+        return kept;
+      }
+      return next === item ? value : { ...value, [head]: next };
+    }
     const next = update(item, rest, change);
     return next === item ? value : { ...value, [head]: next };
   }
@@ -447,6 +494,7 @@ function copy(entry: NoiseEntry): NoiseEntry {
   const out: NoiseEntry = { path: entry.path, ...pageOf(entry) };
   if (entry.whole) out.whole = true;
   if (entry.unordered) out.unordered = true;
+  if (entry.optional) out.optional = true;
   if (entry.shapes) out.shapes = entry.shapes.map((s) => ({ ...s }));
   return out;
 }
