@@ -70,7 +70,7 @@ describe('typedMask: escaped forms (property)', () => {
         }
         return true;
       }),
-      { seed: 8, numRuns: 150 },
+      { seed: 8, numRuns: 60 },
     );
   });
 
