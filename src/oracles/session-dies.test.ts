@@ -38,6 +38,12 @@ describe('servedEvidence: a 2xx alone is never evidence', () => {
     expect(stableDifference({ responses: [{ status: 302 }] }, { responses: [{ status: 200 }] }, { responses: [{ status: 200 }] })).toBe('responses[0].status');
   });
 
+  it('cookies the site sets are no evidence: clearing a stale session cookie, a client id for a browser without one', () => {
+    const cleared: Observation = { responses: [{ status: 200, redirects: [{ status: 303, cookies: { sid: '; max-age=0' } }], cookies: {}, body: { text: ['Signed out'] } }] };
+    const anonymous: Observation = { responses: [{ status: 200, redirects: [{ status: 303, cookies: {} }], cookies: { client: '‹hex{24}›' }, body: { text: ['Signed out'] } }] };
+    expect(stableDifference(cleared, anonymous, anonymous)).toBeUndefined();
+  });
+
   it("the owner's data that no anonymous answer shows is evidence, and named", () => {
     const anonymous = [page(['Welcome']), page(['Welcome'])] as [Observation, Observation];
     const result = { observation: page(['Welcome', 'Signed in as Okonkwo-Smith']), anonymous: { observations: anonymous } };

@@ -54,7 +54,8 @@ export const sessionDies: Oracle = {
           }
         }
         for (const e of result.endedSessions ?? []) {
-          if (!ended.has(e.session)) ended.set(e.session, { reason: e.reason, step: index });
+          // Ended by a step that presented an ended session (a cookie the site rotated): the same session, ended where it was.
+          if (!ended.has(e.session)) ended.set(e.session, end?.reason === e.reason ? end : { reason: e.reason, step: index });
         }
       });
     }
@@ -119,8 +120,15 @@ function evidenceText(evidence: SessionEvidence): string {
 }
 
 /**
+ * Cookies a site sets are no evidence of being served as a session: it clears a stale session
+ * cookie, replaces an unknown one, hands a client id to a browser without one, whether or not it
+ * served the session. What it served shows in status, location, headers and body.
+ */
+const cookieChannel = /(?:^|\.)cookies(?:[.[]|$)/;
+
+/**
  * The first field (in the answer's order, then the anonymous one's) where `answer` differs from
- * `first` while `first` and `second` agree there; noise-masked fields never count.
+ * `first` while `first` and `second` agree there; noise-masked fields and cookies set never count.
  */
 export function stableDifference(answer: Observation, first: Observation, second: Observation): string | undefined {
   const seen = leaves(answer);
@@ -130,7 +138,7 @@ export function stableDifference(answer: Observation, first: Observation, second
     const value = seen.get(path);
     const anonymous = one.get(path);
     if (value === anonymous || anonymous !== two.get(path)) continue;
-    if (isNoise(value) || isNoise(anonymous)) continue;
+    if (isNoise(value) || isNoise(anonymous) || cookieChannel.test(path)) continue;
     return path;
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { BookfuzzError } from '../errors.js';
 import type { Json, JsonObject } from '../model/json.js';
-import type { AuditEntry, Step, StepResult } from '../model/model.js';
+import type { AuditEntry, SessionEndReason, Step, StepResult } from '../model/model.js';
 import { observeResponses } from '../observe/observe-responses.js';
 import type { HttpBinding } from '../targets/http/binding.js';
 import { seedingActor } from '../targets/http/seed-world.js';
@@ -24,8 +24,11 @@ interface SideState {
   extracts: Map<string, JsonObject>;
   loggedIn: Set<string>;
   lastVictim: Map<string, number>;
-  /** Ids of the sessions ended so far in this run side (by a step's `ends`). */
-  endedSessions: Set<string>;
+  /**
+   * Sessions ended so far in this run side, by id, with why: those a step's `ends` named, and
+   * what the holder of one had after a step that presented it (a rotated cookie is the same session).
+   */
+  endedSessions: Map<string, SessionEndReason>;
   /** Set when an irreversible step was reached without permission: the side stops there. */
   stopped: boolean;
 }
@@ -41,7 +44,7 @@ const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient']);
 export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   const { spec, source } = context;
   const stats = new Map<string, { hits: number; misses: number }>();
-  const sideOf = siteMemory<SideState>(() => ({ extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), endedSessions: new Set(), stopped: false }));
+  const sideOf = siteMemory<SideState>(() => ({ extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), endedSessions: new Map(), stopped: false }));
   const extractsOf = (state: SideState, actor: string): JsonObject => {
     let values = state.extracts.get(actor);
     if (!values) {
@@ -152,8 +155,9 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   }
 
   /**
-   * The step's requests sent again by a fresh anonymous client (no cookies; the session's
-   * extracted value empty; extractors of the replay kept apart): the answers it observed.
+   * The step's requests sent again by an anonymous client: the actor's browser without its
+   * session (its cookies as they were before the step, the session cookie left out; the
+   * session's extracted value empty), extractors of the replay kept apart. The answers it observed.
    */
   async function replayAnonymously(
     site: LiveSite,
@@ -163,9 +167,12 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     base: Record<string, unknown>,
     world: SpecWorld,
     anonymous: string,
+    jar: string,
   ): Promise<HttpResponse[]> {
     const client = site.actor(anonymous);
-    client.clearCookies();
+    const withoutSession = jarWithout(jar, spec.session?.cookie);
+    if (withoutSession === undefined) client.clearCookies();
+    else client.restoreCookies(withoutSession);
     const extracts: JsonObject = { ...extractsOf(state, step.actor) };
     if (spec.session?.extract !== undefined) extracts[spec.session.extract] = '';
     const scope = { ...base, actor: actorView(context, step.actor, world, extracts) };
@@ -253,6 +260,8 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       scope['actor'] = actorView(context, step.actor, world, extractsOf(state, step.actor));
       const client = site.actor(step.actor);
       const presented = sessionOf(state, step.actor, client);
+      // The browser as it came to a step presenting an ended session: what the anonymous sends start from.
+      const jarBefore = presented !== undefined && state.endedSessions.has(presented) ? client.saveCookies() : undefined;
       const viewSpec = action.recordView;
       const auditScope = { ...scope };
       const auditBefore = viewSpec?.audit ? await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope) : [];
@@ -271,6 +280,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       const ok = !missed && last !== undefined && outcomeOk(action.okIf, action.refusedIf, last);
       const result: StepResult = { observation: observeResponses(observed.map(withoutVolatile), { typed }), outcome: ok ? 'ok' : 'refused', typed };
       const session = presented ?? sessionOf(state, step.actor, client, last);
+      const endedBefore = session === undefined ? undefined : state.endedSessions.get(session);
       counts.steps++;
       if (session !== undefined) {
         result.session = session;
@@ -284,7 +294,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
           const id = holder === step.actor ? session : sessionOf(state, holder, site.actor(holder));
           if (id !== undefined) {
             result.endedSessions.push({ session: id, reason: end.reason });
-            state.endedSessions.add(id);
+            state.endedSessions.set(id, end.reason);
           } else if (spec.session !== undefined && state.loggedIn.has(holder)) {
             const key = `"${step.action}" ended the session of ${holder}`;
             counts.endsUnseen.set(key, (counts.endsUnseen.get(key) ?? 0) + 1);
@@ -304,9 +314,19 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
           result.audit = after.slice(auditBefore.length).filter(isAuditEntry);
         }
       }
-      // Served as the ended session only on evidence: what a client with no session gets here, twice.
-      if (ok && session !== undefined && state.endedSessions.has(session)) {
-        const replay = async (anonymous: string) => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world, anonymous)).map(withoutVolatile), { typed });
+      // What the actor holds after a step that ended its session or presented an ended one (a cookie
+      // the site rotated, a new one it set) is that session still: dead, and judged as such.
+      const endedHere = action.ends?.find((end) => end.actor === 'self' || end.actor === step.actor)?.reason;
+      const inherited = endedBefore ?? (session !== undefined ? endedHere : undefined);
+      const heldAfter = inherited === undefined ? undefined : sessionOf(state, step.actor, client, last);
+      if (inherited !== undefined && heldAfter !== undefined && !state.endedSessions.has(heldAfter)) {
+        result.endedSessions = [...(result.endedSessions ?? []), { session: heldAfter, reason: inherited }];
+        state.endedSessions.set(heldAfter, inherited);
+      }
+      // Served as the ended session only on evidence: what the browser without its session gets here, twice.
+      if (ok && endedBefore !== undefined) {
+        const jar = jarBefore ?? client.saveCookies();
+        const replay = async (anonymous: string) => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world, anonymous, jar)).map(withoutVolatile), { typed });
         const first = await replay(anonymousActors[0]);
         const second = await replay(anonymousActors[1]);
         const owner = selfOf(context, step.actor, world)?.id;
@@ -338,6 +358,22 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       }
     },
   };
+}
+
+/**
+ * A saved cookie jar (`ActorClient.saveCookies`, tough-cookie's serialization) without the cookie
+ * `name`; the jar as it is when no name is given, `undefined` when it cannot be read.
+ */
+export function jarWithout(saved: string, name: string | undefined): string | undefined {
+  if (name === undefined) return saved;
+  try {
+    const jar: unknown = JSON.parse(saved);
+    if (jar === null || typeof jar !== 'object' || !('cookies' in jar) || !Array.isArray(jar.cookies)) return undefined;
+    const cookies: unknown[] = jar.cookies;
+    return JSON.stringify({ ...jar, cookies: cookies.filter((c) => !(c !== null && typeof c === 'object' && 'key' in c && c.key === name)) });
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a declared session that was never seen is, for the run's notes. */

@@ -8,44 +8,55 @@ import { createLiveSite } from '../targets/http/create-live-site.js';
 import { fuzzLive as fuzzTarget } from '../targets/http/fuzz-live.js';
 import { startTestServer, type TestServer } from '../targets/http/test-server.js';
 import { loadSpecModel } from './load-spec-model.js';
+import { jarWithout } from './spec-binding.js';
 import { fuzzLive } from './spec-test-support.js';
 import type { SpecWorld } from './spec-world.js';
 
 /**
  * Fixture sites for sessions as real sites carry them. The cookie site has a public start page
  * that answers 200 with the signed-out view and a new cookie to anyone without a live session,
- * and a private page; `survives` keeps the server-side session after log-out (only the browser's
- * cookie is cleared). The API site carries a bearer token; `survives` keeps the token usable.
+ * and a private page; it rotates the session cookie on every answer served as a session, hands a
+ * client id cookie to every browser without one, and clears a session cookie it no longer knows.
+ * `survives` keeps the server-side session after log-out (only the browser's cookie is cleared).
+ * The API site carries a bearer token; `survives` keeps the token usable.
  */
 function cookieSite(survives: boolean) {
   const sessions = new Map<string, { name: string; nhs: string }>();
-  const live = (req: IncomingMessage) => sessions.get(/(?:^|;\s*)sid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '');
-  const html = (res: ServerResponse, body: string, headers: Record<string, string> = {}) =>
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(`<!doctype html><html><body>${body}</body></html>`);
+  const cookieOf = (req: IncomingMessage, name: string) => new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(req.headers.cookie ?? '')?.[1];
+  const html = (res: ServerResponse, body: string) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><body>${body}</body></html>`);
   return (req: IncomingMessage, res: ServerResponse, body: string) => {
     const form = new URLSearchParams(body);
-    const session = live(req);
+    const sid = cookieOf(req, 'sid') ?? '';
+    const session = sessions.get(sid);
+    const cookies: string[] = [];
+    if (cookieOf(req, 'client') === undefined) cookies.push(`client=${randomBytes(12).toString('hex')}; Path=/`);
+    if (session) {
+      const next = randomBytes(16).toString('hex');
+      sessions.set(next, session);
+      cookies.push(`sid=${next}; Path=/; HttpOnly`);
+    } else if (sid !== '' && !sid.startsWith('anon')) cookies.push('sid=; Path=/; Max-Age=0');
+    res.setHeader('set-cookie', cookies);
     switch (`${req.method} ${req.url}`) {
       case 'POST /login': {
-        const sid = randomBytes(16).toString('hex');
-        sessions.set(sid, { name: form.get('name') ?? '', nhs: form.get('nhs') ?? '' });
-        return res.writeHead(303, { location: '/start', 'set-cookie': `sid=${sid}; Path=/; HttpOnly` }).end();
+        const id = randomBytes(16).toString('hex');
+        sessions.set(id, { name: form.get('name') ?? '', nhs: form.get('nhs') ?? '' });
+        return res.writeHead(303, { location: '/start', 'set-cookie': [...cookies.filter((c) => !c.startsWith('sid=')), `sid=${id}; Path=/; HttpOnly`] }).end();
       }
       case 'GET /start':
         if (session) return html(res, `<h1>Welcome back</h1><p>Signed in as ${session.name}</p><a href="/private">Your record</a>`);
-        return html(res, `<h1>Welcome</h1><p>You are signed out.</p><form method="post" action="/login"><input type="hidden" name="_csrf" value="${randomBytes(16).toString('hex')}"></form>`, {
-          'set-cookie': `sid=anon${randomBytes(8).toString('hex')}; Path=/; HttpOnly`,
-        });
+        res.setHeader('set-cookie', [...cookies.filter((c) => !c.startsWith('sid=')), `sid=anon${randomBytes(8).toString('hex')}; Path=/; HttpOnly`]);
+        return html(res, `<h1>Welcome</h1><p>You are signed out.</p><form method="post" action="/login"><input type="hidden" name="_csrf" value="${randomBytes(16).toString('hex')}"></form>`);
       case 'GET /private':
         if (session) return html(res, `<h1>Your record</h1><p>${session.name}, NHS number ${session.nhs}</p>`);
         return res.writeHead(303, { location: '/sign-in' }).end();
       case 'GET /sign-in':
         return html(res, '<h1>Sign in</h1>');
-      case 'POST /logout': {
-        const sid = /(?:^|;\s*)sid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
-        if (!survives) sessions.delete(sid);
-        return html(res, '<h1>You have signed out</h1>', { 'set-cookie': 'sid=; Path=/; Max-Age=0' });
-      }
+      case 'POST /logout':
+        // Fixed: every id the session had dies with it. Surviving: only the browser forgets it.
+        if (!survives) for (const [id, held] of sessions) if (held === session) sessions.delete(id);
+        res.setHeader('set-cookie', [...cookies.filter((c) => !c.startsWith('sid=')), 'sid=; Path=/; Max-Age=0']);
+        return html(res, '<h1>You have signed out</h1>');
       default:
         return res.writeHead(404).end();
     }
@@ -195,6 +206,23 @@ describe('session-dies decides "served" from evidence, never from a 2xx alone', 
     const bare = site.seen.filter((r) => r.url === '/api/status' && /^Bearer\s*$/.test(r.headers.authorization ?? ''));
     expect(bare.length).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('the anonymous client is the browser without its session', () => {
+  it('keeps every cookie of the jar but the session cookie', async () => {
+    const site = await serve((_req, res) => res.writeHead(200, { 'set-cookie': ['sid=s1; Path=/', 'client=c1; Path=/', 'consent=yes; Path=/'] }).end('ok'));
+    const live = createLiveSite({ baseUrl: site.baseUrl });
+    try {
+      const browser = live.actor('patient');
+      await browser.request({ method: 'GET', path: '/' });
+      const anonymous = live.actor('(anonymous-1)');
+      anonymous.restoreCookies(jarWithout(browser.saveCookies(), 'sid') ?? '');
+      expect([anonymous.cookie('sid'), anonymous.cookie('client'), anonymous.cookie('consent')]).toEqual([undefined, 'c1', 'yes']);
+      expect(jarWithout('not a jar', 'sid')).toBeUndefined();
+    } finally {
+      await live.close();
+    }
+  });
 });
 
 describe('a declared session that is never seen is said, never passed silently', () => {
