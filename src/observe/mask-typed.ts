@@ -1,5 +1,5 @@
 import type { Json } from '../model/json.js';
-import { typedPattern } from './typed-pattern.js';
+import { caseForms, typedPattern } from './typed-pattern.js';
 
 /**
  * Replace every value the actor itself typed with a placeholder such as `‹nhsNumber›`, in any
@@ -20,7 +20,8 @@ export function maskTyped<T extends Json>(value: T, typed: Readonly<Record<strin
  * The text form of `maskTyped` for one set of typed values, worked out once (for an observer
  * that masks every text of a page), or undefined when there is nothing to mask. Each value is
  * found in the forms a site may echo it (`typedPattern`): URL-encoded, with HTML entities or
- * JSON escapes, in upper or lower case, an NHS number or a date of birth in its usual formats.
+ * JSON escapes, in upper or lower case (from three letters: a short id `p1` must not mask
+ * `[P1-E1]`), an NHS number or a date of birth in its usual formats.
  * A value counts only as a whole word: a short typed id ("c1") inside a random token stays put.
  * Masks of recent sets of values are kept (a twin's sides and their re-runs type the same).
  *
@@ -52,7 +53,7 @@ function compiledMask(pairs: readonly [string, string][]): (text: string) => str
   const placeholders = pairs.map(([name]) => `‹${name}›`);
   const anchors = [...new Set(pairs.flatMap(([, value]) => anchorsOf(value)))];
   const alternatives = pairs.map(([, value]) => `(${typedPattern(value)})`).join('|');
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'gu');
   const replace = (match: string, ...groups: unknown[]): string => {
     for (let i = 0; i < placeholders.length; i++) if (groups[i] !== undefined) return placeholders[i] ?? match;
     return match;
@@ -62,8 +63,8 @@ function compiledMask(pairs: readonly [string, string][]): (text: string) => str
 
 /**
  * Texts one of which every form of the value contains: its longest run of ASCII letters and
- * digits as typed, in upper and in lower case (escapes keep those; the case changes only
- * whole), the year of a date, the last group of an NHS number; for a value with no such run,
+ * digits as typed and, for a value also found in other case, in upper and in lower case
+ * (escapes keep those; the case changes only whole), the year of a date, the last group of an NHS number; for a value with no such run,
  * its first character in each case and decomposed, and what starts an escape (`&`, `%`, `\`).
  */
 function anchorsOf(value: string): string[] {
@@ -72,9 +73,10 @@ function anchorsOf(value: string): string[] {
   const nhs = /^\d{3}[ -]?\d{3}[ -]?(\d{4})$/.exec(value);
   if (nhs?.[1] !== undefined) return [nhs[1]];
   const longest = (value.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
-  if (longest.length >= 2) return [longest, longest.toUpperCase(), longest.toLowerCase()];
-  const first = [...value][0] ?? '';
-  return [first, first.toUpperCase(), first.toLowerCase(), first.normalize('NFD').charAt(0), '&', '%', '\\'].filter((a) => a !== '');
+  const forms = caseForms(value);
+  if (longest.length >= 2) return forms.length === 1 ? [longest] : [longest, longest.toUpperCase(), longest.toLowerCase()];
+  const firsts = forms.map((form) => [...form][0] ?? '');
+  return [...firsts, ...firsts.map((first) => first.normalize('NFD').charAt(0)), '&', '%', '\\'].filter((a) => a !== '');
 }
 
 /** Apply `onString` to every string; parts in which nothing changed are returned as they are (not copied). */

@@ -5,7 +5,7 @@
  * a typographic apostrophe for `'`, a character decomposed (NFD), and — when the value is an
  * NHS number or a date of birth — its usual formats (`999 000 0018`, `999-000-0018`;
  * `1980-02-01`, `01/02/1980`, `1/2/1980`, `1 February 1980`, `1st Feb 1980`, `February 1, 1980`).
- * Letter case is left to the caller (the pattern is meant for the `i` flag).
+ * A value of three letters or more is also found in upper and in lower case (`caseForms`).
  *
  * @example
  * new RegExp(typedPattern("O'Brien"), 'iu').test('O&#39;BRIEN') // → true
@@ -29,17 +29,28 @@ function patternOf(value: string): string {
   if (nhs) return `${nhs[1]}${SEPARATOR}?${nhs[2]}${SEPARATOR}?${nhs[3]}`;
   const date = dateParts(value);
   if (date) return datePattern(date);
-  return [...value].map(charPattern).join('');
+  return caseForms(value)
+    .map((form) => [...form].map(charPattern).join(''))
+    .join('|');
 }
 
-const SPACE = String.raw`(?:\s+|\+|%20|&nbsp;|&#0*(?:32|160);|&#x0*(?:20|a0);|\\u00(?:20|a0))`;
+/** Fewest letters for a value to be found in upper or lower case too: a short id (`p1`) must not mask other text (`[P1-E1]`). */
+export const CASED_FROM_LETTERS = 3;
+
+/** The value as typed and, when it has `CASED_FROM_LETTERS` letters or more (`Zoë`, not `p1`), in upper and in lower case. */
+export function caseForms(value: string): string[] {
+  const letters = value.match(/\p{L}/gu)?.length ?? 0;
+  return [...new Set(letters < CASED_FROM_LETTERS ? [value] : [value, value.toUpperCase(), value.toLowerCase()])];
+}
+
+const SPACE = String.raw`(?:\s+|\+|%20|&nbsp;|&#0*(?:32|160);|&#[xX]0*(?:20|[aA]0);|\\u00(?:20|[aA]0))`;
 /** What may stand between the groups of an NHS number. */
-const SEPARATOR = String.raw`(?:[ -]|\+|%20|&nbsp;|&#0*32;|&#x0*20;|\\u0020)`;
-const SLASH = String.raw`(?:/|%2F|&#0*47;|&#x0*2f;|&sol;|\\/)`;
+const SEPARATOR = String.raw`(?:[ -]|\+|%20|&nbsp;|&#0*32;|&#[xX]0*20;|\\u0020)`;
+const SLASH = String.raw`(?:/|%2[fF]|&#0*47;|&#[xX]0*2[fF];|&sol;|\\/)`;
 
 /** Named entities of punctuation HTML encoders use. */
 const NAMED: Readonly<Record<string, readonly string[]>> = {
-  "'": ['&apos;', '&rsquo;', '&#0*8217;', '&#x0*2019;', '%E2%80%99', '\\\\u2019', '\u2019', "\\\\'"],
+  "'": ['&apos;', '&rsquo;', '&#0*8217;', '&#[xX]0*2019;', '%[eE]2%80%99', '\\\\u2019', '\u2019', "\\\\'"],
   '&': ['&amp;'],
   '"': ['&quot;', '\\\\"'],
   '<': ['&lt;'],
@@ -66,10 +77,7 @@ const LETTERS: Readonly<Record<string, string>> = {
 function charPattern(char: string): string {
   if (/^[A-Za-z0-9]$/.test(char)) return char;
   if (/^\s$/.test(char)) return SPACE;
-  const forms: string[] = [];
-  // Case changes of the whole value change a letter's escapes too (`%C3%AD` for í, `%C3%8D` for Í).
-  for (const variant of new Set([char, char.toUpperCase(), char.toLowerCase()])) forms.push(...escapedForms(variant));
-  return `(?:${[...new Set(forms)].join('|')})`;
+  return `(?:${[...new Set(escapedForms(char))].join('|')})`;
 }
 
 /** The forms of one character (or the few its case change gives) as regular expression sources. */
@@ -78,8 +86,8 @@ function escapedForms(text: string): string[] {
   const chars = [...text];
   if (chars.length === 1) {
     const code = text.codePointAt(0) ?? 0;
-    forms.push(`&#0*${code};`, `&#x0*${code.toString(16)};`);
-    for (const named of NAMED[text] ?? []) forms.push(named.startsWith('\\') || named.startsWith('&#') ? named : escapeRegExp(named));
+    forms.push(`&#0*${code};`, `&#[xX]0*${hexDigits(code.toString(16))};`);
+    for (const named of NAMED[text] ?? []) forms.push(/^(?:\\|&#|%)/.test(named) ? named : escapeRegExp(named));
     const entity = namedLetter(text);
     if (entity !== undefined) forms.push(`&${entity};`);
   }
@@ -97,16 +105,21 @@ function namedLetter(char: string): string | undefined {
   return suffix === undefined ? undefined : `${base}${suffix}`;
 }
 
-/** `%C3%A9`: the UTF-8 bytes (hex case is left to the `i` flag). */
+/** `%C3%A9` or `%c3%a9`: the UTF-8 bytes. */
 function percentEncoded(char: string): string {
-  return [...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  return [...Buffer.from(char, 'utf8')].map((b) => `%${hexDigits(b.toString(16).padStart(2, '0'))}`).join('');
 }
 
-/** `\u00e9`, as JSON writes a character it escapes (a pair for one outside the BMP). */
+/** `\u00e9` or `\u00E9`, as JSON writes a character it escapes (a pair for one outside the BMP). */
 function jsonEscaped(char: string): string {
   let out = '';
-  for (let i = 0; i < char.length; i++) out += `\\\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  for (let i = 0; i < char.length; i++) out += `\\\\u${hexDigits(char.charCodeAt(i).toString(16).padStart(4, '0'))}`;
   return out;
+}
+
+/** Hex digits in either case: `e9` → `[eE]9`. */
+function hexDigits(hex: string): string {
+  return hex.replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
 }
 
 function escapeRegExp(text: string): string {
@@ -137,14 +150,16 @@ function datePattern({ year, month, day }: DateParts): string {
   const mm = String(month).padStart(2, '0');
   const dd = String(day).padStart(2, '0');
   const name = MONTHS[month - 1] ?? '';
-  const monthName = `(?:${name}|${name.slice(0, 3)}\\.?${name === 'september' ? '|sept\\.?' : ''})`;
-  const ordinal = '(?:st|nd|rd|th)?';
-  const dash = `(?:-|%2D)`;
+  const names = [name, name.slice(0, 3), ...(name === 'september' ? ['sept'] : [])];
+  const cased = names.flatMap((n) => [n, n.toUpperCase(), `${n.charAt(0).toUpperCase()}${n.slice(1)}`]);
+  const monthName = `(?:${[...new Set(cased)].map((n) => (n.length === name.length ? n : `${n}\\.?`)).join('|')})`;
+  const ordinal = '(?:st|nd|rd|th|ST|ND|RD|TH)?';
+  const dash = `(?:-|%2[dD])`;
   const numeric = `0?${day}(?:${SLASH}|${dash}|\\.)0?${month}(?:${SLASH}|${dash}|\\.)${year}`;
   return [
     `${year}${dash}${mm}${dash}${dd}`,
     numeric,
-    `0?${day}${ordinal}${SPACE}(?:of${SPACE})?${monthName},?${SPACE}${year}`,
+    `0?${day}${ordinal}${SPACE}(?:(?:of|OF)${SPACE})?${monthName},?${SPACE}${year}`,
     `${monthName}${SPACE}0?${day}${ordinal},?${SPACE}${year}`,
   ]
     .map((p) => `(?:${p})`)
