@@ -8,7 +8,7 @@ import { listA } from './fixtures/list-a.js';
 import { fuzzFixture, zooProblems } from './zoo-harness.js';
 
 const runs = 30;
-const timeout = 300_000;
+const timeout = 120_000;
 
 for (const [i, fixture] of listA.entries()) {
   const seed = 101 + i;
