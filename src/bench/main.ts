@@ -8,6 +8,7 @@
  * --zoo: only the leak-zoo table (src/zoo): every fixture, vulnerable over --zoo-seeds N seeds
  * (default 5) and fixed once, --zoo-runs N runs per oracle (default 100); --only <fixture>.
  */
+import { isBookfuzzError } from '../errors.js';
 import { listModelNames, loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { casesByVariation, casesNaive } from './detection.js';
@@ -48,8 +49,14 @@ if (zoo) {
   const [header] = zooBenchTable([]);
   console.log(header);
   for (const fixture of chosen) {
-    const row = await benchFixture(fixture, { seeds: zooSeeds, vulnerableRuns: zooRuns, fixedRuns: zooRuns });
-    console.log(zooBenchTable([row])[1]);
+    // A fixture whose spec or site fails gets a row saying so; the others still run.
+    try {
+      const row = await benchFixture(fixture, { seeds: zooSeeds, vulnerableRuns: zooRuns, fixedRuns: zooRuns });
+      console.log(zooBenchTable([row])[1]);
+    } catch (error) {
+      const text = isBookfuzzError(error) ? error.toLine() : error instanceof Error ? error.message : String(error);
+      console.log([fixture.name, fixture.channel, fixture.oracle, `error: ${text}`].join(' | '));
+    }
   }
 }
 if (!liveOnly && !zoo) {
