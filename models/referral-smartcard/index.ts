@@ -1,7 +1,30 @@
-import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { defineModel, fc, identityCanaries, journeySteps, type ActionSpec } from '../../src/index.js';
 import { binding } from './http.js';
 import { simulate } from './simulator.js';
 import { world, type ReferralWorld } from './world.js';
+
+/** What the GP does at the workstation. */
+const actions: Record<string, ActionSpec> = {
+  'insert-card': { description: 'put the smartcard in the reader', actors: ['gp'] },
+  'log-in': {
+    description: 'enter the passcode (the right one, or a wrong one)',
+    actors: ['gp'],
+    input: fc.record({ passcode: fc.oneof({ arbitrary: fc.constant('correct'), weight: 3 }, { arbitrary: fc.constant('wrong'), weight: 1 }) }),
+  },
+  'open-referrals': { description: 'open the referral worklist (names, NHS numbers, UBRNs, referral texts)', actors: ['gp'] },
+  'open-record': {
+    description: "open a patient's record (name, NHS number, date of birth, entries)",
+    actors: ['gp'],
+    input: fc.record({ patient: fc.nat({ max: 7 }) }),
+  },
+  'remove-card': { description: 'pull the smartcard out of the reader', actors: ['gp'] },
+  'log-out': { description: 'log out', actors: ['gp'] },
+  wait: {
+    description: 'leave the workstation alone for some minutes (the idle limit is 30)',
+    actors: ['gp'],
+    input: fc.record({ minutes: fc.constantFrom(10, 20, 45) }),
+  },
+};
 
 /**
  * A national referral booking service used by GPs with a smartcard and passcode: the session
@@ -18,27 +41,7 @@ export const model = defineModel<ReferralWorld>({
   actors: {
     gp: { description: 'a GP at a workstation with a smartcard reader; the browser replays its last session cookie' },
   },
-  actions: {
-    'insert-card': { description: 'put the smartcard in the reader', actors: ['gp'] },
-    'log-in': {
-      description: 'enter the passcode (the right one, or a wrong one)',
-      actors: ['gp'],
-      input: fc.record({ passcode: fc.oneof({ arbitrary: fc.constant('correct'), weight: 3 }, { arbitrary: fc.constant('wrong'), weight: 1 }) }),
-    },
-    'open-referrals': { description: 'open the referral worklist (names, NHS numbers, UBRNs, referral texts)', actors: ['gp'] },
-    'open-record': {
-      description: "open a patient's record (name, NHS number, date of birth, entries)",
-      actors: ['gp'],
-      input: fc.record({ patient: fc.nat({ max: 7 }) }),
-    },
-    'remove-card': { description: 'pull the smartcard out of the reader', actors: ['gp'] },
-    'log-out': { description: 'log out', actors: ['gp'] },
-    wait: {
-      description: 'leave the workstation alone for some minutes (the idle limit is 30)',
-      actors: ['gp'],
-      input: fc.record({ minutes: fc.constantFrom(10, 20, 45) }),
-    },
-  },
+  actions,
   flaws: {
     'card-removal-ignored': {
       description: 'pulling the smartcard out of the reader does not end the session: the cookie keeps working without card or passcode',
@@ -66,4 +69,13 @@ export const model = defineModel<ReferralWorld>({
   simulator: simulate,
   http: binding,
   maxSteps: 8,
+  // A GP's usual sessions, each ended in one of the three ways, with random single steps mixed in:
+  // the four steps in order that a session flaw needs turn up in a few cases, not in one of many.
+  steps: journeySteps(actions, {
+    gp: [
+      ['insert-card', 'log-in', 'open-referrals', 'remove-card', 'open-record'],
+      ['insert-card', 'log-in', 'open-referrals', 'log-out', 'open-referrals'],
+      ['insert-card', 'log-in', 'open-record', 'wait', 'open-record'],
+    ],
+  }),
 });

@@ -16,12 +16,14 @@ export interface JourneyOptions {
  * thousands, while random steps still explore the odd orders. Every action's inputs are drawn
  * from its own `input` arbitrary. Shrinking shortens journeys and drops segments.
  *
+ * An actor may have several usual journeys: give a list of them (`{ gp: [[…], […]] }`).
+ *
  * @example
  * steps: journeySteps(actions, { visitor: ['open-service', 'submit-identity', 'choose-slot', 'confirm-booking'] })
  */
 export function journeySteps(
   actions: Readonly<Record<string, ActionSpec>>,
-  journeys: Readonly<Record<string, readonly string[]>>,
+  journeys: Readonly<Record<string, readonly string[] | readonly (readonly string[])[]>>,
   options: JourneyOptions = {},
 ): fc.Arbitrary<Step[]> {
   const maxSteps = options.maxSteps ?? 8;
@@ -31,7 +33,11 @@ export function journeySteps(
     const input: fc.Arbitrary<JsonObject> = spec.input ?? fc.constant({});
     return input.map((value) => ({ actor, action, input: value }));
   };
-  const journeySegments = Object.entries(journeys).map(([actor, path]) =>
+  // An actor may have several usual journeys (a list of lists): each is a segment of its own.
+  const paths = Object.entries(journeys).flatMap(([actor, given]) =>
+    (given.length > 0 && Array.isArray(given[0]) ? (given as readonly (readonly string[])[]) : [given as readonly string[]]).map((path) => ({ actor, path })),
+  );
+  const journeySegments = paths.map(({ actor, path }) =>
     fc.integer({ min: 1, max: path.length }).chain((length) => fc.tuple(...path.slice(0, length).map((action) => stepOf(actor, action)))),
   );
   const single = Object.entries(actions).flatMap(([action, spec]) => spec.actors.map((actor) => stepOf(actor, action).map((step) => [step])));
