@@ -100,13 +100,23 @@ describe('noise', () => {
     expect(JSON.stringify(applyNoise(page('x', 1, 'You have 2 doses', 'top'), mask))).toContain('You have 2 doses');
   });
 
-  it('learns a shuffled list as unordered: the same items in any order are equal, other items are not', () => {
-    const list = (items: string[]): Observation => ({ responses: [{ body: { type: 'json', value: { links: items, count: items.length } } }] });
+  it('learns a shuffled list of objects as unordered: the same items in any order are equal, other items are not', () => {
+    const list = (ids: string[]): Observation => ({ responses: [{ body: { type: 'json', value: { links: ids.map((id) => ({ id })), count: ids.length } } }] });
     const mask = learnNoise([[list(['a', 'b', 'c'])], [list(['c', 'a', 'b'])]]);
     expect(mask.entries).toEqual([{ path: 'responses[0].body.value.links', unordered: true }]);
     expect(applyNoise(list(['b', 'c', 'a']), mask)).toEqual(applyNoise(list(['a', 'b', 'c']), mask));
     expect(firstDifference(applyNoise(list(['a', 'b', 'd']), mask), applyNoise(list(['a', 'b', 'c']), mask))).not.toBeNull();
     expect(firstDifference(applyNoise(list(['a', 'b']), mask), applyNoise(list(['a', 'b', 'c']), mask))).not.toBeNull();
+  });
+
+  it('keeps a page whose news list is shuffled in order: an extra row shows where it is', () => {
+    const page = (news: string[], rows: number): Observation => ({
+      responses: [{ path: '/results', body: { type: 'html', structure: ['main', ...news.map((n) => `a[href=/news/${n}]`), 'table', ...Array.from({ length: rows }, () => 'tr') ] } }],
+    });
+    const mask = learnNoise([[page(['flu', 'covid', 'mmr'], 1)], [page(['mmr', 'flu', 'covid'], 1)], [page(['covid', 'mmr', 'flu'], 1)]]);
+    const a = applyNoise(page(['covid', 'flu', 'mmr'], 1), mask);
+    expect(a).toEqual(applyNoise(page(['flu', 'mmr', 'covid'], 1), mask));
+    expect(firstDifference(a, applyNoise(page(['mmr', 'covid', 'flu'], 2), mask))).toBe('responses[0].body.structure[6]');
   });
 
   it('learns a header sent now and then as optional on every page, while a header that is always there stays compared', () => {

@@ -304,14 +304,16 @@ function escapeRegex(text: string): string {
 }
 
 /**
- * Paths of lists that hold the same items in another order in `a` and `b` (outermost first; a
- * shuffled list's items are not looked into).
+ * Paths of lists of objects, lists or numbers that hold the same items in another order in `a`
+ * and `b` (outermost first; a shuffled list's items are not looked into).
  */
 function shuffledLists(a: Json | undefined, b: Json | undefined, path: string): string[] {
   if (a === b || a === undefined || b === undefined || a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return [];
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return [];
-    if (a.length >= 2) {
+    // Lists of texts (a page's lines) are left to the texts and templates: a shuffled part of a
+    // page must not make the whole page compare sorted, which would move a real difference.
+    if (a.length >= 2 && !a.every((item) => typeof item === 'string')) {
       const keysA = a.map((item) => JSON.stringify(item));
       const keysB = b.map((item) => JSON.stringify(item));
       if (keysA.every((k, i) => k === keysB[i])) return [];
