@@ -6,7 +6,7 @@ import { resolveFlaws, type FlawChoice } from '../model/resolve-flaws.js';
 import type { Oracle, Violation } from '../oracles/oracle.js';
 import { twinCaseArbitrary, type TwinCase } from '../world/twin-case.js';
 import type { EngineListener } from './events.js';
-import { buildFinding, dedupKey, type Finding } from './finding.js';
+import { buildFinding, channelKey, dedupKey, isExcluded, type Finding } from './finding.js';
 import {
   findingKey,
   inShard,
@@ -229,7 +229,7 @@ export async function searchOnce(
   options: SearchOptions,
 ): Promise<Found | 'flaky' | null> {
   const runOptions: RunOptions = { snapshots: oracle.usesWorld, timing: oracle.usesTiming === true };
-  const judge = (run: TwinRun) => ({ run, violations: oracle.check(run).filter((v) => !options.excluded.has(dedupKey(v))) });
+  const judge = (run: TwinRun) => ({ run, violations: oracle.check(run).filter((v) => !isExcluded(options.excluded, v)) });
   const fresh = async (kase: TwinCase) => judge(await runner.run(kase, runOptions));
   let thrown: unknown;
   const remember = (error: unknown): never => {
@@ -408,6 +408,7 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
     // The other fields of the same answer that differ every time are this leak's symptoms, not
     // new leaks: one finding per leak.
     for (const key of [dedupKey(found.violation), ...verdict.sameAnswer]) excluded.add(key);
+    if (oracle.comparesTwins === true) excluded.add(channelKey(dedupKey(found.violation)));
     result.findings.push(finding);
   }
   return result;

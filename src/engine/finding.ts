@@ -145,6 +145,21 @@ export function dedupKey(violation: Violation): string {
     : `${violation.oracle}/key:${violation.key}`;
 }
 
+/**
+ * The key that stands for every field of one channel of one step's answer (`…text[3]` and
+ * `…text[9]` are both `…text[*]`): once a twin difference is reported, its other symptoms in the
+ * same answer (rows shifted by an extra row, a list one item longer) are not new leaks.
+ */
+export function channelKey(key: string): string {
+  return `channel:${key.replace(/\[\d+\]/g, '[*]')}`;
+}
+
+/** Whether a violation is left out of a search: its key, or its whole channel, was excluded. */
+export function isExcluded(excluded: ReadonlySet<string>, violation: Violation): boolean {
+  const key = dedupKey(violation);
+  return excluded.has(key) || excluded.has(channelKey(key));
+}
+
 function findingId(model: string, violation: Violation, steps: readonly Step[]): string {
   const text = JSON.stringify([model, dedupKey(violation), steps]);
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
