@@ -70,7 +70,7 @@ export async function benchFixture(fixture: ZooFixture, options: ZooBenchOptions
       onEvent: (event, requests) => {
         if (event.type === 'case-finished') cases = event.cases;
         if (event.type === 'finding' && event.finding.oracle === fixture.oracle && first === undefined) {
-          first = { cases, seconds: (performance.now() - started) / 1000, requests };
+          first = { cases: event.cases ?? cases, seconds: (performance.now() - started) / 1000, requests };
         }
       },
     });

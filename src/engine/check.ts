@@ -130,12 +130,20 @@ export async function checkModel(
     onCase: (oracle) => {
       if (++progress.cases % 50 === 0) emit({ type: 'case-finished', oracle, cases: progress.cases });
     },
+    onFinding: (finding) => announce(finding),
   };
   // The search space is cut into fixed chunks (oracle × slice of runs) so that results are the
   // same however the chunks are spread over workers or shards: each chunk searches on its own,
   // and findings are merged in chunk order, the first of each dedup key kept.
   const tasks = planChunks(selected.map((o) => o.id), runs).filter((task) => inShard(task, options.shard));
   const emitted = new Set<string>();
+  /** Tell listeners of a finding once per key, as soon as it is known (a long run must not hide it until its chunk ends). */
+  function announce(finding: Finding): void {
+    const key = findingKey(finding);
+    if (emitted.has(key)) return;
+    emitted.add(key);
+    emit({ type: 'finding', finding, cases: progress.cases });
+  }
   // Chunks searched in this thread report each case as it runs (`onCase`); a worker thread's
   // chunk is counted when its result arrives.
   const searchedHere = new Set<number>();
@@ -149,12 +157,7 @@ export async function checkModel(
       progress.cases += result.cases;
       emit({ type: 'case-finished', oracle: result.task.oracle, cases: progress.cases });
     }
-    for (const finding of result.findings) {
-      const key = findingKey(finding);
-      if (emitted.has(key)) continue;
-      emitted.add(key);
-      emit({ type: 'finding', finding });
-    }
+    for (const finding of result.findings) announce(finding);
   });
   const findings = mergeFindings(results.flatMap((r) => r.findings));
   const stats = results.reduce(
@@ -347,6 +350,8 @@ export interface ChunkContext {
   maxFindings: number;
   signal: AbortSignal | undefined;
   onCase?: (oracle: string) => void;
+  /** A finding confirmed in this thread, before its chunk ends. */
+  onFinding?: (finding: Finding) => void;
 }
 
 /**
@@ -410,6 +415,7 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
     for (const key of [dedupKey(found.violation), ...verdict.sameAnswer]) excluded.add(key);
     if (oracle.comparesTwins === true) excluded.add(channelKey(dedupKey(found.violation)));
     result.findings.push(finding);
+    context.onFinding?.(finding);
   }
   return result;
 }

@@ -56,7 +56,22 @@ describe('confirmation judges candidates against noise (A, B and A again)', () =
 
   it('still finds the real leak behind the noise, located at the field the secret explains', async () => {
     const runner = noisyRunner(['status-dependent-screen']);
-    const document = await checkModel(model, oracles, { runner, runs: 100, seed: 3, oracles: ['indistinguishable'], confirmations: 3 });
+    const announced: number[] = [];
+    const document = await checkModel(model, oracles, {
+      runner,
+      runs: 100,
+      seed: 3,
+      oracles: ['indistinguishable'],
+      confirmations: 3,
+      onEvent: (event) => {
+        if (event.type === 'finding') announced.push(event.cases ?? -1);
+      },
+    });
+    // Each finding is announced the moment it is confirmed, with the cases run so far, while the
+    // search goes on (not when the chunk ends).
+    expect(announced).toHaveLength(document.findings.length);
+    expect(announced[0]).toBeGreaterThan(0);
+    expect(announced[0]).toBeLessThan(document.stats.cases);
     const fields = document.findings.map((f) => f.firstDifference.field);
     expect(fields.length).toBeGreaterThan(0);
     expect(fields.some((f) => f === 'visit' || f === 'banner')).toBe(false);

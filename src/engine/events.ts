@@ -5,7 +5,8 @@ import type { RunDocument } from './run-document.js';
 export type EngineEvent =
   | { type: 'run-started'; model: string; variant: string; oracles: string[]; runs: number; seed: number }
   | { type: 'case-finished'; oracle: string; cases: number }
-  | { type: 'finding'; finding: Finding }
+  /** A finding, the moment it is confirmed (searched in this thread) or its chunk's result arrives (worker threads); `cases`: cases run so far in the whole run. */
+  | { type: 'finding'; finding: Finding; cases?: number }
   | { type: 'run-finished'; document: RunDocument };
 
 export type EngineListener = (event: EngineEvent) => void;
