@@ -489,8 +489,12 @@ async function handle(fixture: ZooFixture, mode: ZooMode, site: SiteState, req: 
   reply ??= methodSeen ? page('Method not allowed', '<h1>Method not allowed</h1>', { status: 405 }) : page('Page not found', '<h1>Page not found</h1><p>Check the address and try again.</p>', { status: 404 });
 
   // Session cookie: set at a cookie log-in, rotated on every answer served as a cookie session,
-  // cleared at log-out.
-  if (current?.entry.session.kind === 'cookie' && (current.via === 'cookie' || loggedInByCookie)) {
+  // cleared at log-out; never over a session cookie the fixture's reply sets itself (a log-out that
+  // only clears the cookie in the browser).
+  const replySetsSession = (reply.cookies ?? []).some((cookie) => cookie.name === sessionCookie);
+  if (replySetsSession) {
+    // The fixture's own session cookie stands.
+  } else if (current?.entry.session.kind === 'cookie' && (current.via === 'cookie' || loggedInByCookie)) {
     outCookies.push({ name: sessionCookie, value: site.rotate(current.entry), httpOnly: true, sameSite: 'Lax' });
   } else if (ended && cookies.has(sessionCookie)) {
     outCookies.push({ name: sessionCookie, value: '', maxAge: 0, httpOnly: true, sameSite: 'Lax' });
