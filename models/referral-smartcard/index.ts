@@ -73,9 +73,9 @@ export const model = defineModel<ReferralWorld>({
   // the four steps in order that a session flaw needs turn up in a few cases, not in one of many.
   steps: journeySteps(actions, {
     gp: [
-      ['insert-card', 'log-in', 'open-referrals', 'remove-card', 'open-record'],
-      ['insert-card', 'log-in', 'open-referrals', 'log-out', 'open-referrals'],
-      ['insert-card', 'log-in', 'open-record', 'wait', 'open-record'],
+      ['insert-card', 'log-in', 'remove-card', 'open-record', 'open-referrals'],
+      ['insert-card', 'log-in', 'log-out', 'open-referrals', 'open-record'],
+      ['insert-card', 'log-in', 'wait', 'open-record', 'open-referrals'],
     ],
   }),
 });
