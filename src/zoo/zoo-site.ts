@@ -8,6 +8,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Identity } from '../identity/identity.js';
 import type { Json, JsonObject } from '../model/json.js';
 
 /** Which side of the one flaw a fixture runs: `vulnerable` leaks through its channel, `fixed` does not. */
@@ -16,17 +17,8 @@ export type ZooMode = 'vulnerable' | 'fixed';
 /** The bookfuzz oracle a fixture expects to catch its flaw. */
 export type ZooOracle = 'indistinguishable' | 'no-canary-leak' | 'session-dies' | 'authorized';
 
-/** A synthetic person's identity, as bookfuzz generates it. */
-export interface ZooIdentity {
-  nhsNumber: string;
-  nhi: string;
-  givenName: string;
-  familyName: string;
-  dateOfBirth: string;
-  postcode: string;
-  phone: string;
-  email: string;
-}
+/** A synthetic person's identity, as bookfuzz generates it (the spec seeds it as it is). */
+export type ZooIdentity = Identity;
 
 /** One patient of the world: id, identity and the spec's other fields (`doses`, `registered`, …). */
 export interface ZooPatient extends JsonObject {
