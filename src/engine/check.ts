@@ -277,13 +277,9 @@ export async function searchOnce(
         try {
           const { run, violations } = await fresh(kase);
           if (target !== undefined) return !violations.some((v) => dedupKey(v) === target);
-          const real = await withoutNoise(runner, oracle, kase, run, violations);
-          if (real.length < violations.length) options.onNoise?.();
-          // Before anything is shrunk, the candidate must show between A and B once more.
-          const again = real.length === 0 ? [] : new Set((await fresh(kase)).violations.map(dedupKey));
-          const candidate = real.find((v) => again instanceof Set && again.has(dedupKey(v)));
+          const candidate = await firstReal(runner, oracle, kase, run, violations, fresh);
           if (candidate === undefined) {
-            if (real.length > 0) options.onNoise?.();
+            if (violations.length > 0) options.onNoise?.();
             return true;
           }
           target = dedupKey(candidate);
@@ -323,18 +319,32 @@ export async function searchOnce(
 }
 
 /**
- * The violations of a failing live case that are not noise. For an oracle that compares the twins,
- * world A is run on both sides once: whatever differs there too is noise the calibration missed,
- * which the runner learns now, before anything is shrunk. Other oracles and in-process runners: all.
+ * The first violation of a failing live case that is not noise, before anything is shrunk. For
+ * an oracle that compares the twins, world A is run on both sides once: whatever differs there
+ * too is noise the calibration missed, which the runner learns now. Then the case runs once more
+ * and the violation must show again (the timing oracle, which samples anew each time and has a
+ * null test of its own, is taken as it is).
  */
-async function withoutNoise(runner: CaseRunner, oracle: Oracle, kase: TwinCase, run: TwinRun, violations: Violation[]): Promise<Violation[]> {
-  if (violations.length === 0 || oracle.comparesTwins !== true || runner.mode !== 'live') return violations;
-  const options: RunOptions = { snapshots: oracle.usesWorld, timing: false };
-  const same = { ...(await runner.run(sameWorld(kase), options)), secret: run.secret };
-  const noise = new Set(oracle.check(same).map(dedupKey));
-  if (noise.size === 0) return violations;
-  runner.learn?.(same);
-  return violations.filter((v) => !noise.has(dedupKey(v)));
+async function firstReal(
+  runner: CaseRunner,
+  oracle: Oracle,
+  kase: TwinCase,
+  run: TwinRun,
+  violations: readonly Violation[],
+  fresh: (kase: TwinCase) => Promise<{ violations: Violation[] }>,
+): Promise<Violation | undefined> {
+  let real = violations;
+  if (real.length > 0 && oracle.comparesTwins === true) {
+    const same = { ...(await runner.run(sameWorld(kase), { snapshots: oracle.usesWorld, timing: false })), secret: run.secret };
+    const noise = new Set(oracle.check(same).map(dedupKey));
+    if (noise.size > 0) {
+      runner.learn?.(same);
+      real = real.filter((v) => !noise.has(dedupKey(v)));
+    }
+  }
+  if (real.length === 0 || oracle.usesTiming === true) return real[0];
+  const again = new Set((await fresh(kase)).violations.map(dedupKey));
+  return real.find((v) => again.has(dedupKey(v)));
 }
 
 /** What every chunk of a run shares. */
