@@ -141,6 +141,10 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
         continue;
       }
       if (extractor.optional) continue;
+      // A miss counts against the extractor only on the page it was written for: an answer that
+      // sent the actor elsewhere (a redirect to the log-in form, an error status) is the site
+      // refusing the step, which is legitimate, not a broken selector.
+      if (!answeredAt(response, http.path)) return { response, missed: true };
       stat.misses++;
       if (stat.hits === 0 && stat.misses >= extractorStrictMisses) {
         throw new BookfuzzError(
@@ -386,6 +390,12 @@ function sessionText(session: SessionSpec): string {
 /** An extracted value as the text a client sends (`undefined` when it is not a string or number). */
 function textOf(value: Json | undefined): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Whether the answer is a 2xx at the path that was asked for (query aside), after any redirects. */
+function answeredAt(response: HttpResponse, requested: string): boolean {
+  const pathOf = (p: string): string => p.split('?')[0] ?? p;
+  return response.status >= 200 && response.status < 300 && pathOf(response.path) === pathOf(requested);
 }
 
 function fieldPathKey(path: readonly (string | number)[]): string {
