@@ -45,7 +45,7 @@ if (zoo) {
   const zooRuns = arg('zoo-runs', 100);
   const chosen = zooFixtures.filter((f) => only === undefined || f.name === only);
   if (chosen.length === 0) throw new Error(`--only ${only ?? ''}: no leak-zoo fixture by that name (${zooFixtures.map((f) => f.name).join(', ')})`);
-  console.log(`leak zoo: vulnerable over ${zooSeeds} seeds, fixed over seed 1, ${zooRuns} runs per oracle (the fixture's oracle); cases to first counted to the engine's last progress event (every 50 cases or a chunk's end)`);
+  console.log(`leak zoo: vulnerable over ${zooSeeds} seeds, fixed over seed 1, ${zooRuns} runs per oracle (the fixture's oracle); cases to first: cases run when the first finding was confirmed (shrinking included)`);
   const [header] = zooBenchTable([]);
   console.log(header);
   for (const fixture of chosen) {
