@@ -111,7 +111,7 @@ function pairNoise(a: Observation, b: Observation): NoiseMask {
         continue;
       }
     }
-    entries.push(onPage(entryFor(d.path, d.a, d.b), sortedA));
+    entries.push(onPage(typeof d.a === 'string' && typeof d.b === 'string' ? { path: d.path, whole: true } : entryFor(d.path, d.a, d.b), sortedA));
   }
   const out: NoiseMask = { entries };
   if (texts.length > 0) out.texts = texts;
@@ -184,17 +184,41 @@ export function mergeNoise(a: NoiseMask, b: NoiseMask): NoiseMask {
 
 // ——— learning ———
 
-/**
- * The in-place entry for a difference no template or text set explains: a key present in one run
- * only (optional), an element of a list of varying length (the list, whole), or any other value
- * (whole).
- */
 function entryFor(path: string, a: Json | undefined, b: Json | undefined): NoiseEntry {
   if (a === undefined || b === undefined) {
     // Present in one run only: a key sent now and then, or an element of a list of varying length.
     return path.endsWith(']') ? { path: parentOf(path), whole: true } : { path, optional: true };
   }
-  return { path, whole: true };
+  if (typeof a !== 'string' || typeof b !== 'string') return { path, whole: true };
+  const wordsA = words(a);
+  const wordsB = words(b);
+  if (wordsA.length !== wordsB.length) return { path, whole: true };
+  const shapes: NoiseShape[] = [];
+  wordsA.forEach((wordA, index) => {
+    const wordB = wordsB[index];
+    if (!wordB || wordA.text === wordB.text) return;
+    const shape = shapeOf(wordA.text, wordB.text, index);
+    if (!shapes.some((s) => s.pattern === shape.pattern && s.index === shape.index)) shapes.push(shape);
+  });
+  return shapes.length > 0 ? { path, shapes } : { path, whole: true };
+}
+
+/**
+ * The most specific shape both words have, from exact letters with counted digits (`BK####`),
+ * to exact letters with any number of digits (`BK#+`), to letter-case and digit runs (`A+#+`),
+ * to any word at this position (`*`).
+ */
+function shapeOf(a: string, b: string, index: number): NoiseShape {
+  const digits = (w: string): string => w.replace(/\p{Nd}/gu, '#');
+  if (digits(a) === digits(b)) return { label: digits(a), pattern: toPattern(digits(a), false) };
+  const digitRuns = (w: string): string => w.replace(/\p{Nd}+/gu, '#+');
+  if (digitRuns(a) === digitRuns(b)) return { label: digitRuns(a), pattern: toPattern(digitRuns(a), true) };
+  const classes = (w: string): string => w.replace(/\p{Lu}+/gu, 'A+').replace(/\p{Ll}+/gu, 'a+').replace(/\p{Nd}+/gu, '#+');
+  const label = classes(a);
+  if (label === classes(b) && /^(?:A\+|a\+|#\+)+$/.test(label)) {
+    return { label, pattern: label.replace(/A\+/g, '\\p{Lu}+').replace(/a\+/g, '\\p{Ll}+').replace(/#\+/g, '\\p{Nd}+') };
+  }
+  return { label: '*', pattern: '[\\p{L}\\p{N}]+', index };
 }
 
 /** Letters kept literally, `#` a digit, `#+` (when `runs`) a run of digits. */
