@@ -13,7 +13,13 @@ export interface RunDocument {
   oracles: string[];
   runs: number;
   seed: number;
-  status: 'passed' | 'failed' | 'interrupted';
+  /**
+   * `inconclusive`: the run could not test what it was asked to (set-up failed for most cases,
+   * the target kept failing), whatever it found; `reason` says why.
+   */
+  status: 'passed' | 'failed' | 'interrupted' | 'inconclusive';
+  /** With status `inconclusive`: what could not be tested and why, in words a user can act on. */
+  reason?: string;
   stats: { cases: number; steps: number; durationMs: number };
   findings: Finding[];
   /** Live mode: the base URL fuzzed. */
@@ -22,4 +28,24 @@ export interface RunDocument {
   shard?: string;
   /** What the user should know: transport errors, a spent budget, candidates that did not reproduce. */
   notes?: string[];
+  /** Live mode: how each kind of request went (set-up, log-in, extractors, cleanup), in the order first sent. */
+  outcomes?: RequestOutcome[];
+}
+
+/** How one kind of request went over a run: sent, done, refused, failed, and the last problem. */
+export interface RequestOutcome {
+  /** What was sent, in words: `set-up of each patient: POST /signup`, `log-in of patient`, `extractor "csrf" of step "open"`. */
+  what: string;
+  phase: 'setup' | 'login' | 'extract' | 'cleanup';
+  /** Where it is written (spec `file:line:column field.path`), when known. */
+  where?: string;
+  sent: number;
+  /** Done as it should be (a success status, its okIf; an extractor that matched). */
+  ok: number;
+  /** Answered, but not as success (a refusal status, refusedIf; an extractor that missed). */
+  refused: number;
+  /** No usable answer: a timeout, a connection error, a spent budget. */
+  failed: number;
+  /** The last problem, in words: `answered 409 at /signup`, `timed out after 10000 ms`, `the page was /login (200)`. */
+  last?: string;
 }

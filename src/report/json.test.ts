@@ -90,6 +90,8 @@ const runDocumentFields: Presence<RunDocument> = {
   target: 'optional',
   shard: 'optional',
   notes: 'optional',
+  reason: 'optional',
+  outcomes: 'optional',
 };
 const findingFields: Presence<Finding> = {
   id: 'required',
