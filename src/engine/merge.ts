@@ -1,12 +1,14 @@
 import { BookfuzzError } from '../errors.js';
 import { mergeFindings } from './chunks.js';
-import type { RunDocument } from './run-document.js';
+import type { RequestOutcome, RunDocument } from './run-document.js';
 
 /**
  * Merge the documents of one run split by `--shard i/n` (and, in general, runs of the same
  * model, variant, seed and run count) into one: findings deduplicated by dedup key keeping the
- * earliest chunk, counts added up. The result equals the document of the unsharded run, but
- * for durations. Documents of different runs are merged separately, in the order first seen.
+ * earliest chunk, counts added up, request outcomes summed by what, phase and where. The result
+ * equals the document of the unsharded run, but for durations. A merge is inconclusive when any
+ * shard is (their reasons joined, each named by its shard), else interrupted when any shard is.
+ * Documents of different runs are merged separately, in the order first seen.
  */
 export function mergeRunDocuments(documents: readonly RunDocument[]): RunDocument[] {
   const groups = new Map<string, RunDocument[]>();
@@ -31,10 +33,18 @@ function mergeGroup(group: RunDocument[]): RunDocument {
     if (counts.size > 1) notes.push(`shards of different splits were merged: ${shards.join(', ')}`);
     else if (missing.length > 0) notes.push(`shards missing from the merge: ${missing.map((i) => `${i}/${count}`).join(', ')}`);
   }
-  const interrupted = group.some((d) => d.status === 'interrupted');
+  const interrupted = group.filter((d) => d.status === 'interrupted');
+  const inconclusive = group.filter((d) => d.status === 'inconclusive');
+  // Inconclusive says more than interrupted; an interruption it hides is still said.
+  if (inconclusive.length > 0 && interrupted.length > 0) {
+    notes.push(`interrupted, only the cases that ran were checked: ${interrupted.map((d) => d.shard ?? 'a run').join(', ')}`);
+  }
+  const status: RunDocument['status'] =
+    inconclusive.length > 0 ? 'inconclusive' : interrupted.length > 0 ? 'interrupted' : findings.length > 0 ? 'failed' : 'passed';
+  const outcomes = mergeOutcomes(group.flatMap((d) => d.outcomes ?? []));
   const merged: RunDocument = {
     ...first,
-    status: interrupted ? 'interrupted' : findings.length > 0 ? 'failed' : 'passed',
+    status,
     stats: {
       cases: group.reduce((n, d) => n + d.stats.cases, 0),
       steps: group.reduce((n, d) => n + d.stats.steps, 0),
@@ -45,5 +55,37 @@ function mergeGroup(group: RunDocument[]): RunDocument {
   delete merged.shard;
   if (notes.length > 0) merged.notes = [...new Set(notes)];
   else delete merged.notes;
+  if (status === 'inconclusive') merged.reason = joinReasons(inconclusive, group.length > 1);
+  else delete merged.reason;
+  if (group.some((d) => d.outcomes !== undefined)) merged.outcomes = outcomes;
+  else delete merged.outcomes;
   return merged;
+}
+
+/** The reasons of the inconclusive documents, each named by its shard when several were merged; the same words once. */
+function joinReasons(inconclusive: readonly RunDocument[], several: boolean): string {
+  const reasons = inconclusive.map((d) => {
+    const reason = d.reason ?? 'no reason recorded';
+    return several && d.shard !== undefined ? `shard ${d.shard}: ${reason}` : reason;
+  });
+  return [...new Set(reasons)].join('; ');
+}
+
+/** Outcomes of the same request (what, phase, where) added up, in the order first seen; the last problem is the last shard's that had one. */
+function mergeOutcomes(outcomes: readonly RequestOutcome[]): RequestOutcome[] {
+  const byKey = new Map<string, RequestOutcome>();
+  for (const outcome of outcomes) {
+    const key = JSON.stringify([outcome.what, outcome.phase, outcome.where ?? null]);
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, { ...outcome });
+      continue;
+    }
+    seen.sent += outcome.sent;
+    seen.ok += outcome.ok;
+    seen.refused += outcome.refused;
+    seen.failed += outcome.failed;
+    if (outcome.last !== undefined) seen.last = outcome.last;
+  }
+  return [...byKey.values()];
 }

@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding.js';
-import type { RunDocument } from '../engine/run-document.js';
+import type { RequestOutcome, RunDocument } from '../engine/run-document.js';
 import type { Json, JsonObject } from '../model/json.js';
+import { inconclusiveReason, okOutcomeLines, problemOutcomes } from './outcome-summary.js';
 
 export interface ConsoleStyle {
   color: boolean;
@@ -13,6 +14,9 @@ export function consoleStyle(stream: { isTTY?: boolean; columns?: number }, env:
   const color = Boolean(stream.isTTY) && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
   return { color, width: Math.max(60, Math.min(stream.columns ?? 100, 160)) };
 }
+
+/** No colour, the usual width: for text that is not going to a terminal. */
+const plain: ConsoleStyle = { color: false, width: 100 };
 
 const paint = (style: ConsoleStyle, code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
@@ -66,15 +70,57 @@ export function sideBySide(a: JsonObject, b: JsonObject, style: ConsoleStyle): s
   return out;
 }
 
-/** The run's notes (transport errors, a spent budget, idle lanes), a `note:` line each, or '' when it has none. */
-export function renderNotes(document: RunDocument): string {
-  return (document.notes ?? []).map((note) => `note: ${note}\n`).join('');
+/**
+ * The run's notes (transport errors, a spent budget, idle lanes), a `note:` line each, then how
+ * its set-up, log-in, extractor and cleanup requests went (`renderOutcomes`); '' when it has
+ * neither.
+ */
+export function renderNotes(document: RunDocument, style: ConsoleStyle = plain): string {
+  const notes = (document.notes ?? []).map((note) => `note: ${note}\n`).join('');
+  const outcomes = renderOutcomes(document.outcomes ?? [], style);
+  return `${notes}${outcomes.map((line) => `${line}\n`).join('')}`;
 }
 
-/** The last line: counts a person can read at a glance. */
+/**
+ * How each kind of request went: outcomes that all went well summed into one line per phase
+ * (`set-up: 120 requests, all ok`), those with a refusal or a failure as a small table (what,
+ * sent, ok, refused, failed, last problem), each followed by where it is written.
+ */
+export function renderOutcomes(outcomes: readonly RequestOutcome[], style: ConsoleStyle = plain): string[] {
+  const lines = okOutcomeLines(outcomes);
+  const problems = problemOutcomes(outcomes);
+  if (problems.length === 0) return lines;
+  const heading = ['what', 'sent', 'ok', 'refused', 'failed', 'last problem'];
+  const rows = problems.map((o) => [o.what, String(o.sent), String(o.ok), String(o.refused), String(o.failed), o.last ?? '']);
+  const widths = heading.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const whatWidth = Math.min(widths[0] ?? 4, Math.max(20, Math.floor(style.width / 2)));
+  const cut = (text: string): string => (text.length > whatWidth ? `${text.slice(0, whatWidth - 1)}…` : text.padEnd(whatWidth));
+  const line = (cells: readonly string[]): string =>
+    `  ${cut(cells[0] ?? '')}  ${cells.slice(1, 5).map((c, i) => c.padStart(widths[i + 1] ?? 0)).join('  ')}  ${cells[5] ?? ''}`.trimEnd();
+  lines.push('requests that did not all go well:', line(heading));
+  problems.forEach((o, i) => {
+    lines.push(paint(style, '33', line(rows[i] ?? [])));
+    if (o.where !== undefined) lines.push(`      at ${o.where}`);
+    // A long "what" is cut in the table; the whole of it follows when it was.
+    if (o.what.length > whatWidth) lines.push(`      what: ${o.what}`);
+  });
+  return lines;
+}
+
+/**
+ * The last line: counts a person can read at a glance. An inconclusive run says so first, with
+ * its reason, so "no findings" is never read as a pass.
+ */
 export function renderSummary(document: RunDocument, style: ConsoleStyle): string {
   const n = document.findings.length;
-  const verdict = n === 0 ? paint(style, '32;1', 'no findings') : paint(style, '31;1', `${n} finding${n === 1 ? '' : 's'}`);
+  const reason = inconclusiveReason(document);
+  const counts = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`;
+  const verdict =
+    reason !== undefined
+      ? `${paint(style, '31;1', `INCONCLUSIVE: ${reason}`)} — ${n === 0 ? 'no findings in what could be tested' : paint(style, '31;1', counts)}`
+      : n === 0
+        ? paint(style, '32;1', counts)
+        : paint(style, '31;1', counts);
   return (
     `${verdict} — ${document.model} (${document.variant}), oracles ${document.oracles.join(', ')}, ` +
     `${document.stats.cases} cases, ${document.stats.steps} steps, seed ${document.seed}, ${document.stats.durationMs} ms`

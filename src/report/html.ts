@@ -5,17 +5,25 @@ import type { Oracle } from '../oracles/oracle.js';
 import { escapeMarkup as e } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { flattenObservation, showJson } from './flatten.js';
+import { hasProblem, inconclusiveReason, phaseLabel } from './outcome-summary.js';
 
 /**
  * One self-contained HTML page: inline CSS, no script, nothing loaded from anywhere (a
  * Content-Security-Policy of `default-src 'none'` says so to the browser too). A summary of the
  * runs and oracles, then every finding: its minimal steps, what the twin worlds differ in, and
  * the two observations of the first-difference step side by side with the differing fields
- * marked. Every value from a document is escaped and shown as text, never as a link.
+ * marked. An inconclusive run gets a banner with its reason at the top, and every run's notes and
+ * request outcomes are shown under the runs table. Every value from a document is escaped and
+ * shown as text, never as a link.
  */
 export function renderHtml(documents: readonly RunDocument[], oracles: readonly Oracle[]): string {
   const findings = documents.flatMap((d) => d.findings);
-  const title = `bookfuzz report — ${count(findings.length, 'finding')}`;
+  const inconclusive = documents.filter((d) => d.status === 'inconclusive');
+  const verdict = `${count(findings.length, 'finding')} in ${count(documents.length, 'run')}${
+    inconclusive.length > 0 ? `, ${inconclusive.length} inconclusive` : ''
+  }`;
+  const title = `bookfuzz report — ${count(findings.length, 'finding')}${inconclusive.length > 0 ? ', INCONCLUSIVE' : ''}`;
+  const verdictClass = findings.length > 0 || inconclusive.length > 0 ? 'bad' : 'good';
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -27,9 +35,7 @@ export function renderHtml(documents: readonly RunDocument[], oracles: readonly 
     `<style>${css}</style>`,
     '</head>',
     '<body>',
-    `<header><h1>bookfuzz report</h1><p class="verdict ${findings.length > 0 ? 'bad' : 'good'}">${e(
-      `${count(findings.length, 'finding')} in ${count(documents.length, 'run')}`,
-    )}</p></header>`,
+    `<header><h1>bookfuzz report</h1><p class="verdict ${verdictClass}">${e(verdict)}</p>${inconclusive.map(banner).join('')}</header>`,
     runsTable(documents),
     oraclesTable(documents, oracles),
     '<section><h2>Findings</h2>',
@@ -55,10 +61,37 @@ function runsTable(documents: readonly RunDocument[]): string {
       `${(d.stats.durationMs / 1000).toFixed(1)} s`,
       d.status,
       String(d.findings.length),
-    ], d.findings.length > 0 ? 'diff' : undefined),
+    ], d.findings.length > 0 || d.status === 'inconclusive' ? 'diff' : undefined),
   );
   const head = header(['model', 'variant', 'mode', 'flaws', 'oracles', 'cases', 'steps', 'seed', 'time', 'status', 'findings']);
-  return `<section><h2>Runs</h2><table>${head}${rows.join('')}</table></section>`;
+  const details = documents.map((d) => runDetails(d, documents.length > 1)).join('');
+  return `<section><h2>Runs</h2><table>${head}${rows.join('')}</table>${details}</section>`;
+}
+
+/** The banner of an inconclusive run: it could not test what it was asked, and why. */
+function banner(document: RunDocument): string {
+  const reason = inconclusiveReason(document) ?? '';
+  return `<p class="banner" role="alert"><strong>INCONCLUSIVE</strong> ${e(`${document.model} (${document.variant}): ${reason}`)}</p>`;
+}
+
+/** A run's notes and how its set-up, log-in, extractor and cleanup requests went; '' when it has neither. */
+function runDetails(document: RunDocument, named: boolean): string {
+  const notes = document.notes ?? [];
+  const outcomes = document.outcomes ?? [];
+  if (notes.length === 0 && outcomes.length === 0) return '';
+  const parts = [named ? `<h3>${e(`${document.model} (${document.variant})${document.shard ? ` shard ${document.shard}` : ''}`)}</h3>` : ''];
+  if (notes.length > 0) parts.push(`<h4>Notes</h4><ul class="notes">${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
+  if (outcomes.length > 0) {
+    const rows = outcomes.map((o) =>
+      row(
+        [phaseLabel[o.phase], o.what, String(o.sent), String(o.ok), String(o.refused), String(o.failed), o.last ?? '', o.where ?? ''],
+        hasProblem(o) ? 'diff' : undefined,
+      ),
+    );
+    const head = header(['phase', 'what', 'sent', 'ok', 'refused', 'failed', 'last problem', 'where']);
+    parts.push(`<h4>Requests (set-up, log-in, extractors, cleanup)</h4><table class="outcomes">${head}${rows.join('')}</table>`);
+  }
+  return parts.join('');
 }
 
 function oraclesTable(documents: readonly RunDocument[], oracles: readonly Oracle[]): string {
@@ -185,5 +218,6 @@ const css = [
   '.sev{display:inline-block;border-radius:4px;padding:0 .4rem;color:#fff;font-size:12px;vertical-align:middle}',
   '.sev-high{background:#cf222e}.sev-medium{background:#bc4c00}.sev-low{background:#6e7781}',
   '.verdict.bad{color:#cf222e;font-weight:600}.verdict.good{color:#1a7f37;font-weight:600}',
+  '.banner{border:2px solid #cf222e;background:#ffebe9;color:#82071e;border-radius:6px;padding:.5rem .75rem;font-size:15px;overflow-wrap:anywhere}',
   '@media print{details{display:block}}',
 ].join('\n');

@@ -1,9 +1,10 @@
 import type { Finding } from '../engine/finding.js';
-import type { RunDocument } from '../engine/run-document.js';
+import type { RequestOutcome, RunDocument } from '../engine/run-document.js';
 import type { Oracle } from '../oracles/oracle.js';
 import { escapeMarkup } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { findingSummary } from './finding-summary.js';
+import { inconclusiveReason, okOutcomeLines, outcomeLine, phaseLabel, problemOutcomes } from './outcome-summary.js';
 
 /**
  * JUnit XML for CI: a `<testsuites>` with one `<testsuite name="bookfuzz.<model>.<variant>">`
@@ -12,17 +13,22 @@ import { findingSummary } from './finding-summary.js';
  *
  * Counts follow the JUnit convention: `tests` counts test cases (oracles), `failures` counts
  * test cases with at least one finding, so `failures <= tests` even when an oracle found
- * several problems. Times are in seconds; a run's duration is not split between oracles, so
- * only suites carry a time. Pure: the same documents give the same text.
+ * several problems. An inconclusive run (it could not test what it was asked) makes every
+ * oracle without a finding an `<error>` carrying the reason, counted in `errors`: neither a
+ * failure nor a pass. How the run's requests went (`outcomes`) are suite properties, and the
+ * reason and outcomes are in the suite's `<system-out>`. Times are in seconds; a run's duration
+ * is not split between oracles, so only suites carry a time. Pure: the same documents give the
+ * same text.
  */
 export function renderJunit(documents: readonly RunDocument[], oracles: readonly Oracle[]): string {
   const suites = documents.map((document) => suite(document, oracles));
   const tests = suites.reduce((n, s) => n + s.tests, 0);
   const failures = suites.reduce((n, s) => n + s.failures, 0);
+  const errors = suites.reduce((n, s) => n + s.errors, 0);
   const time = seconds(documents.reduce((n, d) => n + d.stats.durationMs, 0));
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="bookfuzz" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="${time}">`,
+    `<testsuites name="bookfuzz" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${time}">`,
     ...suites.flatMap((s) => s.lines),
     '</testsuites>',
     '',
@@ -32,14 +38,17 @@ export function renderJunit(documents: readonly RunDocument[], oracles: readonly
 interface Suite {
   tests: number;
   failures: number;
+  errors: number;
   lines: string[];
 }
 
 function suite(document: RunDocument, oracles: readonly Oracle[]): Suite {
   // Every oracle that ran, plus (defensively) any oracle a finding names: a finding is never dropped.
   const ids = [...new Set([...document.oracles, ...document.findings.map((f) => f.oracle)])];
-  const cases = ids.map((id) => testcase(document, id, oracles.find((o) => o.id === id)));
-  const failures = cases.filter((c) => c.failed).length;
+  const reason = inconclusiveReason(document);
+  const cases = ids.map((id) => testcase(document, id, oracles.find((o) => o.id === id), reason));
+  const failures = cases.filter((c) => c.result === 'failed').length;
+  const errors = cases.filter((c) => c.result === 'error').length;
   const properties: [string, string][] = [
     ['mode', document.mode],
     ['model', document.model],
@@ -52,12 +61,14 @@ function suite(document: RunDocument, oracles: readonly Oracle[]): Suite {
     ['steps', String(document.stats.steps)],
   ];
   if (document.modelFile !== undefined) properties.push(['modelFile', document.modelFile]);
+  if (reason !== undefined) properties.push(['reason', reason]);
+  for (const outcome of document.outcomes ?? []) properties.push([`outcome.${outcome.phase}.${outcome.what}`, outcomeValue(outcome)]);
   const lines = [
     `  <testsuite ${attributes({
       name: `bookfuzz.${document.model}.${document.variant}`,
       tests: String(cases.length),
       failures: String(failures),
-      errors: '0',
+      errors: String(errors),
       skipped: '0',
       time: seconds(document.stats.durationMs),
     })}>`,
@@ -66,18 +77,50 @@ function suite(document: RunDocument, oracles: readonly Oracle[]): Suite {
     '    </properties>',
     ...cases.flatMap((c) => c.lines),
   ];
-  if (document.status === 'interrupted') {
-    lines.push(`    <system-out>${escapeMarkup('The run was interrupted: only the cases that ran were checked.')}</system-out>`);
-  }
+  const out = systemOut(document, reason);
+  if (out.length > 0) lines.push(`    <system-out>${escapeMarkup(out.join('\n'))}</system-out>`);
   lines.push('  </testsuite>');
-  return { tests: cases.length, failures, lines };
+  return { tests: cases.length, failures, errors, lines };
 }
 
-function testcase(document: RunDocument, id: string, oracle: Oracle | undefined): { failed: boolean; lines: string[] } {
+/** What a person reading the CI log should know about the whole run: why it is inconclusive or interrupted, how its requests went. */
+function systemOut(document: RunDocument, reason: string | undefined): string[] {
+  const out: string[] = [];
+  if (reason !== undefined) out.push(`INCONCLUSIVE: ${reason}`);
+  if (document.status === 'interrupted') out.push('The run was interrupted: only the cases that ran were checked.');
+  const outcomes = document.outcomes ?? [];
+  const problems = problemOutcomes(outcomes);
+  if (outcomes.length > 0) out.push(...okOutcomeLines(outcomes));
+  if (problems.length > 0) out.push('requests that did not all go well:', ...problems.map((o) => `  ${phaseLabel[o.phase]}: ${outcomeLine(o)}`));
+  return out;
+}
+
+/** An outcome's counts as one property value: `sent 40, ok 2, refused 38, failed 0; last: answered 409 at /signup; at spec.yaml:15:9`. */
+function outcomeValue(outcome: RequestOutcome): string {
+  const parts = [`sent ${outcome.sent}, ok ${outcome.ok}, refused ${outcome.refused}, failed ${outcome.failed}`];
+  if (outcome.last !== undefined) parts.push(`last: ${outcome.last}`);
+  if (outcome.where !== undefined) parts.push(`at ${outcome.where}`);
+  return parts.join('; ');
+}
+
+interface Testcase {
+  result: 'passed' | 'failed' | 'error';
+  lines: string[];
+}
+
+function testcase(document: RunDocument, id: string, oracle: Oracle | undefined, reason: string | undefined): Testcase {
   const findings = document.findings.filter((f) => f.oracle === id);
   const open = `    <testcase ${attributes({ classname: `bookfuzz.${document.model}`, name: id })}`;
-  if (findings.length === 0) return { failed: false, lines: [`${open}/>`] };
-  return { failed: true, lines: [`${open}>`, ...findings.map((f) => failure(f, oracle)), '    </testcase>'] };
+  if (findings.length > 0) {
+    return { result: 'failed', lines: [`${open}>`, ...findings.map((f) => failure(f, oracle)), '    </testcase>'] };
+  }
+  // Nothing found, but nothing much was tested either: an error, never a pass.
+  if (reason !== undefined) {
+    const body = `This oracle could not be tested: ${reason.replace(/\.$/, '')}. See the suite's properties and system-out for how each request went.`;
+    const error = `      <error ${attributes({ message: `inconclusive: ${reason}`, type: 'inconclusive' })}>${escapeMarkup(body)}</error>`;
+    return { result: 'error', lines: [`${open}>`, error, '    </testcase>'] };
+  }
+  return { result: 'passed', lines: [`${open}/>`] };
 }
 
 function failure(finding: Finding, oracle: Oracle | undefined): string {

@@ -1,11 +1,12 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
+import type { Invocation, Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../engine/finding.js';
 import type { RunDocument } from '../engine/run-document.js';
 import type { Oracle, Severity } from '../oracles/oracle.js';
 import { findingReplay } from './finding-replay.js';
 import { findingSummary } from './finding-summary.js';
+import { inconclusiveReason } from './outcome-summary.js';
 
 export interface SarifOptions {
   /** Model files inside this folder are given relative to `%SRCROOT%` (the checkout in CI). */
@@ -21,6 +22,9 @@ const securitySeverity: Record<Severity, string> = { high: '8.0', medium: '5.0',
  * SARIF 2.1.0 for code-scanning tools: one run whose driver `bookfuzz` has one rule per oracle
  * that ran (in any document) and one result per finding, located at the model's file and
  * fingerprinted by the finding id (stable across runs, so a platform tracks it as one alert).
+ * The run's `properties.bookfuzz` carries each document's status, its reason and outcomes; an
+ * inconclusive or interrupted document makes the invocation unsuccessful, and an inconclusive
+ * one adds a tool execution notification (level `error`) with its reason.
  */
 export function renderSarif(documents: readonly RunDocument[], oracles: readonly Oracle[], options: SarifOptions): string {
   const ruleIds = [...new Set(documents.flatMap((d) => [...d.oracles, ...d.findings.map((f) => f.oracle)]))];
@@ -35,7 +39,7 @@ export function renderSarif(documents: readonly RunDocument[], oracles: readonly
       {
         tool: { driver: { name: 'bookfuzz', version: options.toolVersion, rules } },
         originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(options.cwd) } },
-        invocations: [{ executionSuccessful: documents.every((d) => d.status !== 'interrupted') }],
+        invocations: [invocation(documents)],
         results,
         properties: {
           bookfuzz: documents.map((d) => ({
@@ -47,13 +51,35 @@ export function renderSarif(documents: readonly RunDocument[], oracles: readonly
             runs: d.runs,
             seed: d.seed,
             status: d.status,
+            ...(d.reason !== undefined ? { reason: d.reason } : {}),
             stats: d.stats,
+            ...(d.notes !== undefined ? { notes: d.notes } : {}),
+            ...(d.outcomes !== undefined ? { outcomes: d.outcomes } : {}),
           })),
         },
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Whether the tool did what it was asked, and if not, why (an inconclusive run's reason as an error notification). */
+function invocation(documents: readonly RunDocument[]): Invocation {
+  const notifications: Notification[] = documents.flatMap((d) => {
+    const reason = inconclusiveReason(d);
+    if (reason === undefined) return [];
+    return [
+      {
+        level: 'error',
+        message: { text: `INCONCLUSIVE: ${d.model} (${d.variant}): ${reason}` },
+        descriptor: { id: 'inconclusive' },
+        properties: { model: d.model, variant: d.variant, seed: d.seed, ...(d.target !== undefined ? { target: d.target } : {}) },
+      },
+    ];
+  });
+  const out: Invocation = { executionSuccessful: documents.every((d) => d.status !== 'interrupted' && d.status !== 'inconclusive') };
+  if (notifications.length > 0) out.toolExecutionNotifications = notifications;
+  return out;
 }
 
 function rule(id: string, oracle: Oracle | undefined): ReportingDescriptor {

@@ -64,3 +64,48 @@ export function hostileDocument(base: RunDocument): RunDocument {
   document.findings = [finding];
   return document;
 }
+
+/** The reason of `inconclusiveDocument`. */
+export const setupFailureReason = 'set-up failed for 38 of 40 cases (POST /signup answered 409)';
+
+/**
+ * A copy of `base` as a live run that could not test what it was asked: status `inconclusive`
+ * with its reason, and outcomes of every phase: a set-up request mostly refused, a cleanup that
+ * timed out, an extractor that missed once, and a log-in, a reset and a second extractor that
+ * all went well.
+ */
+export function inconclusiveDocument(base: RunDocument): RunDocument {
+  const document = structuredClone(base);
+  document.mode = 'live';
+  document.target = 'http://127.0.0.1:8080';
+  document.status = 'inconclusive';
+  document.reason = setupFailureReason;
+  document.notes = [...(document.notes ?? []), 'POST /signup answered 409 38 times (duplicate sign-up?)'];
+  document.outcomes = [
+    { what: 'set-up before any patient: POST /reset', phase: 'setup', where: 'site.flow.yaml:12:7 setup.flows.before[0]', sent: 2, ok: 2, refused: 0, failed: 0 },
+    {
+      what: 'set-up of each patient: POST /signup',
+      phase: 'setup',
+      where: 'site.flow.yaml:15:9 setup.flows.forEachPatient[0]',
+      sent: 40,
+      ok: 2,
+      refused: 38,
+      failed: 0,
+      last: 'answered 409 at /signup',
+    },
+    { what: 'log-in of patient', phase: 'login', where: 'site.flow.yaml:30:5 login.patient', sent: 4, ok: 4, refused: 0, failed: 0 },
+    {
+      what: 'extractor "csrf" of step "open"',
+      phase: 'extract',
+      where: 'site.flow.yaml:41:11 actions.open.extract.csrf',
+      sent: 4,
+      ok: 3,
+      refused: 1,
+      failed: 0,
+      last: 'the page was /login (200)',
+    },
+    { what: 'extractor "ref" of step "confirm"', phase: 'extract', sent: 3, ok: 3, refused: 0, failed: 0 },
+    { what: 'cleanup of each patient: DELETE /patients/{id}', phase: 'cleanup', sent: 2, ok: 1, refused: 0, failed: 1, last: 'timed out after 10000 ms' },
+  ];
+  return document;
+}

@@ -5,7 +5,7 @@ import { mergeRunDocuments } from '../../engine/merge.js';
 import type { RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
-import { renderNotes } from '../../report/console.js';
+import { consoleStyle, renderNotes, renderSummary } from '../../report/console.js';
 import { exitCode, type Io } from '../io.js';
 import { toolVersion } from '../version.js';
 
@@ -30,17 +30,27 @@ function readDocuments(file: string): RunDocument[] {
   return [value as RunDocument];
 }
 
-/** `bookfuzz merge <report.json>...`: shard reports into one report (and corpus). */
+/**
+ * `bookfuzz merge <report.json>...`: shard reports into one report (and corpus). Exits 1 with
+ * findings, else 2 when a merged run is inconclusive (a shard could not test what it was asked),
+ * else 0.
+ */
 export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   const merged = mergeRunDocuments(args.reports.flatMap(readDocuments));
   if (args.corpus !== undefined) for (const document of merged) for (const finding of document.findings) saveFinding(args.corpus, finding);
   if (args.out !== undefined) {
     const paths = writeReports(merged, args.reports_formats, args.out, { cwd: io.cwd, toolVersion });
     io.stdout.write(`merged ${args.reports.length} reports: ${paths.map((p) => relative(io.cwd, p) || p).join(', ')}\n`);
-    for (const document of merged) io.stdout.write(renderNotes(document));
+    const style = consoleStyle(io.stdout, io.env);
+    for (const document of merged) io.stdout.write(`${renderNotes(document, style)}${renderSummary(document, style)}\n`);
   } else {
     const [only] = merged;
     io.stdout.write(`${JSON.stringify(merged.length === 1 && only ? only : { version: 1, tool: 'bookfuzz', runs: merged }, null, 2)}\n`);
+    // stdout is the JSON; an inconclusive merge is also said where a person sees it.
+    const style = consoleStyle(io.stderr, io.env);
+    for (const document of merged.filter((d) => d.status === 'inconclusive')) io.stderr.write(`${renderSummary(document, style)}\n`);
   }
-  return merged.some((d) => d.findings.length > 0) ? exitCode.findings : exitCode.clean;
+  if (merged.some((d) => d.findings.length > 0)) return exitCode.findings;
+  // A shard that could not test what it was asked makes the whole merge untested there: never a clean exit.
+  return merged.some((d) => d.status === 'inconclusive') ? exitCode.error : exitCode.clean;
 }
