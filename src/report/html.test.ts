@@ -4,7 +4,15 @@ import { escapeMarkup } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { flattenObservation, showJson } from './flatten.js';
 import { renderHtml } from './html.js';
-import { forbiddenCharacters, hostileDocument, hostileName, testDocuments, type TestDocuments } from './test-documents.js';
+import {
+  forbiddenCharacters,
+  hostileDocument,
+  hostileName,
+  inconclusiveDocument,
+  setupFailureReason,
+  testDocuments,
+  type TestDocuments,
+} from './test-documents.js';
 
 let docs: TestDocuments;
 beforeAll(async () => {
@@ -73,5 +81,47 @@ describe('renderHtml', () => {
     expect(html).toContain('/screening');
     expect(html).toContain(`<td>${escapeMarkup(`Hello ${hostileName}`)}</td><td>Hello Ngāi Tahu</td>`);
     expect(html).not.toMatch(/<td>[^<]*exchanges\[0\]/); // exchanges are shown apart, not as observation fields
+  });
+
+  it('shows an inconclusive run in a banner with its reason, and its notes and request outcomes in the runs section', () => {
+    const document = inconclusiveDocument(docs.fixed);
+    const html = renderHtml([document], oracles);
+    expectSelfContained(html);
+    expect(html).toContain(`<p class="banner" role="alert"><strong>INCONCLUSIVE</strong> ${escapeMarkup(`nhs-covid-booking (fixed): ${setupFailureReason}`)}</p>`);
+    expect(html).toContain('<p class="verdict bad">0 findings in 1 run, 1 inconclusive</p>');
+    expect(html).toContain('<title>bookfuzz report — 0 findings, INCONCLUSIVE</title>');
+    const runs = html.slice(html.indexOf('<h2>Runs</h2>'), html.indexOf('<h2>Oracles</h2>'));
+    expect(runs).toContain('<td>inconclusive</td>');
+    expect(runs).toContain(`<li>${escapeMarkup('POST /signup answered 409 38 times (duplicate sign-up?)')}</li>`);
+    expect(runs).toContain(
+      '<tr class="diff"><td>set-up</td><td>set-up of each patient: POST /signup</td><td>40</td><td>2</td><td>38</td><td>0</td><td>answered 409 at /signup</td><td>site.flow.yaml:15:9 setup.flows.forEachPatient[0]</td></tr>',
+    );
+    expect(runs).toContain('<tr><td>log-in</td><td>log-in of patient</td><td>4</td><td>4</td><td>0</td><td>0</td><td></td><td>site.flow.yaml:30:5 login.patient</td></tr>');
+    for (const outcome of document.outcomes ?? []) expect(runs).toContain(`<td>${escapeMarkup(outcome.what)}</td>`);
+  });
+
+  it('names each run above its outcomes when there are several, and has no banner without an inconclusive run', () => {
+    const html = renderHtml([docs.vulnerable, inconclusiveDocument(docs.fixed)], oracles);
+    expect(html).toContain('<h3>nhs-covid-booking (fixed)</h3>');
+    expect(html.match(/class="banner"/g)).toHaveLength(1);
+    expect(renderHtml([docs.vulnerable, docs.fixed], oracles)).not.toContain('class="banner"');
+    expect(renderHtml([docs.fixed], oracles)).not.toContain('<table class="outcomes">');
+  });
+
+  it('escapes hostile text in the reason, notes and outcomes', () => {
+    const document = inconclusiveDocument(docs.fixed);
+    document.reason = `${hostileName} ${forbiddenCharacters}`;
+    document.notes = [`note ${hostileName}`];
+    document.outcomes = [
+      { what: `log-in of ${hostileName}`, phase: 'login', where: `<a title="x">${hostileName}`, sent: 1, ok: 0, refused: 1, failed: 0, last: '<iframe onload=alert(1)>' },
+    ];
+    const html = renderHtml([document], oracles);
+    expectSelfContained(html);
+    expect(html).not.toContain(hostileName);
+    for (const c of forbiddenCharacters) expect(html).not.toContain(c);
+    expect(html).toContain(escapeMarkup(`nhs-covid-booking (fixed): ${hostileName} `));
+    expect(html).toContain(`<td>${escapeMarkup(`log-in of ${hostileName}`)}</td>`);
+    expect(html).toContain('<td>&lt;iframe onload=alert(1)&gt;</td>');
+    expect(html).toContain(`<td>&lt;a title=&quot;x&quot;&gt;${escapeMarkup(hostileName)}</td>`);
   });
 });

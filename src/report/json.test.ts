@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../engine/finding.js';
-import type { RunDocument } from '../engine/run-document.js';
+import type { RequestOutcome, RunDocument } from '../engine/run-document.js';
 import { renderJson, renderJsonReport } from './json.js';
-import { hostileDocument, testDocuments, type TestDocuments } from './test-documents.js';
+import { hostileDocument, inconclusiveDocument, testDocuments, type TestDocuments } from './test-documents.js';
 
 interface ObjectSchema {
   $id: string;
@@ -38,6 +38,27 @@ describe('renderJson', () => {
     const saved = structuredClone(docs.vulnerable);
     for (const finding of saved.findings) finding.replay = `bookfuzz replay corpora/${finding.model}/${finding.oracle}-${finding.id}.json`;
     expect(problems(saved)).toBe('');
+  });
+
+  it('validates an inconclusive run with its reason and request outcomes, and rejects broken ones', () => {
+    const inconclusive = inconclusiveDocument(docs.fixed);
+    expect(problems(JSON.parse(renderJson(inconclusive)))).toBe('');
+    expect(problems(inconclusiveDocument(docs.vulnerable))).toBe('');
+    const broken = (change: (d: RunDocument, o: Record<string, unknown>) => void): unknown => {
+      const d = structuredClone(inconclusive);
+      change(d, (d.outcomes?.[1] ?? {}) as unknown as Record<string, unknown>);
+      return d;
+    };
+    expect(validate(broken((d) => delete d.reason))).toBe(false);
+    expect(ajv.errorsText(validate.errors)).toContain('reason');
+    expect(validate(broken((d) => (d.reason = '')))).toBe(false);
+    expect(validate(broken((_, o) => (o['phase'] = 'seed')))).toBe(false);
+    expect(validate(broken((_, o) => (o['refused'] = -1)))).toBe(false);
+    expect(validate(broken((_, o) => (o['refused'] = 1.5)))).toBe(false);
+    expect(validate(broken((_, o) => delete o['failed']))).toBe(false);
+    expect(validate(broken((_, o) => (o['extra'] = 'x')))).toBe(false);
+    // A reason on another status is allowed (a run that passed may still say something), outcomes on a model run too.
+    expect(validate(broken((d) => (d.status = 'passed')))).toBe(true);
   });
 
   it('rejects broken documents', () => {
@@ -119,14 +140,35 @@ const findingFields: Presence<Finding> = {
   chunk: 'optional',
 };
 
+const requestOutcomeFields: Presence<RequestOutcome> = {
+  what: 'required',
+  phase: 'required',
+  where: 'optional',
+  sent: 'required',
+  ok: 'required',
+  refused: 'required',
+  failed: 'required',
+  last: 'optional',
+};
+
 describe('run-document.schema.json', () => {
   it.each([
     ['runDocument', runDocumentFields],
     ['finding', findingFields],
+    ['requestOutcome', requestOutcomeFields],
   ] as const)('names exactly the fields of the %s type, required exactly when the type requires them', (name, fields) => {
     const def = schema.$defs[name];
     expect(Object.keys(def?.properties ?? {}).sort()).toEqual(Object.keys(fields).sort());
     const required = Object.entries(fields).filter(([, presence]) => presence === 'required').map(([key]) => key);
     expect([...(def?.required ?? [])].sort()).toEqual(required.sort());
+  });
+
+  it('names exactly the statuses and phases of the types', () => {
+    const statuses: Record<RunDocument['status'], true> = { passed: true, failed: true, interrupted: true, inconclusive: true };
+    const phases: Record<RequestOutcome['phase'], true> = { setup: true, login: true, extract: true, cleanup: true };
+    const enumOf = (def: string, field: string): unknown =>
+      ((schema.$defs[def]?.properties[field] ?? {}) as { enum?: string[] }).enum?.slice().sort();
+    expect(enumOf('runDocument', 'status')).toEqual(Object.keys(statuses).sort());
+    expect(enumOf('requestOutcome', 'phase')).toEqual(Object.keys(phases).sort());
   });
 });

@@ -4,7 +4,15 @@ import type { RunDocument } from '../engine/run-document.js';
 import { oracles } from '../oracles/index.js';
 import { findingReplay } from './finding-replay.js';
 import { renderJunit } from './junit.js';
-import { forbiddenCharacters, hostileDocument, hostileName, testDocuments, type TestDocuments } from './test-documents.js';
+import {
+  forbiddenCharacters,
+  hostileDocument,
+  hostileName,
+  inconclusiveDocument,
+  setupFailureReason,
+  testDocuments,
+  type TestDocuments,
+} from './test-documents.js';
 
 interface Failure {
   '@_message': string;
@@ -15,16 +23,20 @@ interface Testcase {
   '@_classname': string;
   '@_name': string;
   failure?: Failure[];
+  error?: Failure[];
 }
 interface Testsuite {
   '@_name': string;
   '@_tests': string;
   '@_failures': string;
+  '@_errors': string;
   '@_time': string;
+  properties: { property: { '@_name': string; '@_value': string }[] };
   testcase: Testcase[];
+  'system-out'?: string;
 }
 interface Parsed {
-  testsuites: { '@_tests': string; '@_failures': string; testsuite: Testsuite[] };
+  testsuites: { '@_tests': string; '@_failures': string; '@_errors': string; testsuite: Testsuite[] };
 }
 
 const parser = new XMLParser({
@@ -34,7 +46,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   htmlEntities: true,
-  isArray: (name) => ['testsuite', 'testcase', 'failure', 'property'].includes(name),
+  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'property'].includes(name),
 });
 
 function parse(xml: string): Parsed {
@@ -91,6 +103,73 @@ describe('renderJunit', () => {
     const { testsuites } = parse(renderJunit([docs.fixed], oracles));
     expect(testsuites['@_tests']).toBe(String(docs.fixed.oracles.length));
     expect(testsuites['@_failures']).toBe('0');
+  });
+
+  it('makes every oracle of an inconclusive run an error with the reason, neither a failure nor a pass', () => {
+    const document = inconclusiveDocument(docs.fixed);
+    const { testsuites } = parse(renderJunit([document, docs.fixed], oracles));
+    expect(testsuites['@_errors']).toBe(String(document.oracles.length));
+    expect(testsuites['@_failures']).toBe('0');
+    const [suite, clean] = testsuites.testsuite;
+    expect(suite?.['@_errors']).toBe(String(document.oracles.length));
+    expect(suite?.['@_failures']).toBe('0');
+    expect(suite?.['@_tests']).toBe(String(document.oracles.length));
+    for (const testcase of suite?.testcase ?? []) {
+      expect(testcase.failure).toBeUndefined();
+      expect(testcase.error).toHaveLength(1);
+      expect(testcase.error?.[0]?.['@_type']).toBe('inconclusive');
+      expect(testcase.error?.[0]?.['@_message']).toBe(`inconclusive: ${setupFailureReason}`);
+      expect(testcase.error?.[0]?.['#text']).toContain(setupFailureReason);
+    }
+    expect(clean?.['@_errors']).toBe('0');
+    expect(clean?.testcase.every((c) => c.error === undefined && c.failure === undefined)).toBe(true);
+  });
+
+  it('keeps findings of an inconclusive run as failures; the oracles without one are errors', () => {
+    const document = inconclusiveDocument(docs.vulnerable);
+    const suite = parse(renderJunit([document], oracles)).testsuites.testsuite[0];
+    const found = oraclesWithFindings(document);
+    expect(suite?.['@_failures']).toBe(String(found));
+    expect(suite?.['@_errors']).toBe(String(document.oracles.length - found));
+    for (const testcase of suite?.testcase ?? []) {
+      const hasFindings = document.findings.some((f) => f.oracle === testcase['@_name']);
+      expect(testcase.failure !== undefined).toBe(hasFindings);
+      expect(testcase.error !== undefined).toBe(!hasFindings);
+    }
+  });
+
+  it('carries the status, reason and every request outcome as suite properties, and says them in system-out', () => {
+    const document = inconclusiveDocument(docs.fixed);
+    const suite = parse(renderJunit([document], oracles)).testsuites.testsuite[0];
+    const properties = new Map(suite?.properties.property.map((p) => [p['@_name'], p['@_value']]));
+    expect(properties.get('status')).toBe('inconclusive');
+    expect(properties.get('reason')).toBe(setupFailureReason);
+    expect(properties.get('outcome.setup.set-up of each patient: POST /signup')).toBe(
+      'sent 40, ok 2, refused 38, failed 0; last: answered 409 at /signup; at site.flow.yaml:15:9 setup.flows.forEachPatient[0]',
+    );
+    expect(properties.get('outcome.login.log-in of patient')).toBe('sent 4, ok 4, refused 0, failed 0; at site.flow.yaml:30:5 login.patient');
+    expect([...properties.keys()].filter((k) => k.startsWith('outcome.'))).toHaveLength(document.outcomes?.length ?? -1);
+    const out = suite?.['system-out'] ?? '';
+    expect(out).toContain(`INCONCLUSIVE: ${setupFailureReason}`);
+    expect(out).toContain('log-in: 4 requests, all ok');
+    expect(out).toContain('cleanup: cleanup of each patient: DELETE /patients/{id}: sent 2, ok 1, refused 0, failed 1; last: timed out after 10000 ms');
+    // A clean run with no outcomes says nothing more than before.
+    expect(parse(renderJunit([docs.fixed], oracles)).testsuites.testsuite[0]?.['system-out']).toBeUndefined();
+  });
+
+  it('escapes hostile text in the reason and outcomes', () => {
+    const document = inconclusiveDocument(docs.fixed);
+    document.reason = `${hostileName} ${forbiddenCharacters}]]>`;
+    document.outcomes = [{ what: `log-in of ${hostileName}`, phase: 'login', sent: 1, ok: 0, refused: 1, failed: 0, last: `page <form action="${hostileName}">` }];
+    const xml = renderJunit([document], oracles);
+    expect(xml).not.toContain('<script');
+    expect(xml).not.toContain('<form');
+    for (const c of forbiddenCharacters) expect(xml).not.toContain(c);
+    const suite = parse(xml).testsuites.testsuite[0];
+    expect(suite?.testcase[0]?.error?.[0]?.['@_message']).toBe(`inconclusive: ${hostileName} ]]>`);
+    expect(suite?.properties.property.find((p) => p['@_name'] === `outcome.login.log-in of ${hostileName}`)?.['@_value']).toContain(
+      `last: page <form action="${hostileName}">`,
+    );
   });
 
   it('escapes names with apostrophes, tags and non-ASCII, and drops characters XML 1.0 forbids', () => {

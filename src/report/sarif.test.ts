@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { oracles } from '../oracles/index.js';
 import { renderSarif } from './sarif.js';
 import { findingReplay } from './finding-replay.js';
-import { hostileDocument, testDocuments, type TestDocuments } from './test-documents.js';
+import { hostileDocument, hostileName, inconclusiveDocument, setupFailureReason, testDocuments, type TestDocuments } from './test-documents.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The published OASIS schema, kept beside the repo on this team's machines (TOOLCHAIN.md). */
@@ -30,7 +30,18 @@ describe('renderSarif', () => {
     const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
-    const cases = [[docs.vulnerable], [docs.fixed], [docs.vulnerable, docs.fixed], [hostileDocument(docs.vulnerable)], []];
+    const hostileInconclusive = inconclusiveDocument(hostileDocument(docs.vulnerable));
+    hostileInconclusive.reason = hostileName;
+    const cases = [
+      [docs.vulnerable],
+      [docs.fixed],
+      [docs.vulnerable, docs.fixed],
+      [hostileDocument(docs.vulnerable)],
+      [],
+      [inconclusiveDocument(docs.fixed)],
+      [inconclusiveDocument(docs.vulnerable), docs.fixed],
+      [hostileInconclusive],
+    ];
     for (const documents of cases) {
       for (const cwd of [repoRoot, '/nowhere/else']) {
         const valid = validate(render(documents, cwd));
@@ -93,6 +104,31 @@ describe('renderSarif', () => {
     const run = render([docs.fixed]).runs[0];
     expect(run?.results).toEqual([]);
     expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(docs.fixed.oracles);
+  });
+
+  it('marks an inconclusive run: unsuccessful execution, an error notification with the reason, status, reason and outcomes in properties', () => {
+    const document = inconclusiveDocument(docs.fixed);
+    const run = render([docs.vulnerable, document]).runs[0];
+    const invocation = run?.invocations?.[0];
+    expect(invocation?.executionSuccessful).toBe(false);
+    expect(invocation?.toolExecutionNotifications).toHaveLength(1);
+    const notification = invocation?.toolExecutionNotifications?.[0];
+    expect(notification?.level).toBe('error');
+    expect(notification?.message.text).toBe(`INCONCLUSIVE: nhs-covid-booking (fixed): ${setupFailureReason}`);
+    expect(notification?.properties).toMatchObject({ model: 'nhs-covid-booking', variant: 'fixed', seed: document.seed, target: document.target });
+    const runs = run?.properties?.['bookfuzz'] as Record<string, unknown>[];
+    expect(runs[0]?.['status']).toBe(docs.vulnerable.status);
+    expect(runs[0]).not.toHaveProperty('reason');
+    expect(runs[0]).not.toHaveProperty('outcomes');
+    expect(runs[1]).toMatchObject({ status: 'inconclusive', reason: setupFailureReason, outcomes: document.outcomes, notes: document.notes });
+    // The findings of the other document are still results.
+    expect(run?.results).toHaveLength(docs.vulnerable.findings.length);
+  });
+
+  it('says a finished run executed successfully, with no notifications', () => {
+    const invocation = render([docs.vulnerable, docs.fixed]).runs[0]?.invocations?.[0];
+    expect(invocation?.executionSuccessful).toBe(true);
+    expect(invocation?.toolExecutionNotifications).toBeUndefined();
   });
 
   it('is pure: the same documents give the same text', () => {

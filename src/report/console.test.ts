@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunDocument } from '../engine/run-document.js';
+import { renderNotes, renderOutcomes, renderSummary, type ConsoleStyle } from './console.js';
+import { inconclusiveDocument, setupFailureReason, testDocuments, type TestDocuments } from './test-documents.js';
+
+const plain: ConsoleStyle = { color: false, width: 100 };
+
+let docs: TestDocuments;
+let inconclusive: RunDocument;
+beforeAll(async () => {
+  docs = await testDocuments();
+  inconclusive = inconclusiveDocument(docs.fixed);
+}, 120_000);
+
+describe('renderSummary', () => {
+  it('says INCONCLUSIVE and why first, never "no findings" alone', () => {
+    const line = renderSummary(inconclusive, plain);
+    expect(line.startsWith(`INCONCLUSIVE: ${setupFailureReason} — no findings in what could be tested — nhs-covid-booking (fixed)`)).toBe(true);
+    expect(line).not.toMatch(/^no findings/);
+  });
+
+  it('keeps the findings of an inconclusive run in view', () => {
+    const withFindings = { ...inconclusiveDocument(docs.vulnerable) };
+    const n = withFindings.findings.length;
+    expect(renderSummary(withFindings, plain)).toContain(`INCONCLUSIVE: ${setupFailureReason} — ${n} findings — `);
+  });
+
+  it('gives a reason even when the document has none', () => {
+    const { reason: _omitted, ...noReason } = inconclusive;
+    expect(renderSummary(noReason, plain)).toMatch(/^INCONCLUSIVE: the run could not test what it was asked \(no reason recorded\)/);
+  });
+
+  it('is unchanged for a clean run and a run with findings', () => {
+    expect(renderSummary(docs.fixed, plain)).toMatch(/^no findings — nhs-covid-booking \(fixed\), oracles /);
+    expect(renderSummary(docs.vulnerable, plain)).toMatch(/^\d+ findings — nhs-covid-booking \(vulnerable\)/);
+  });
+
+  it('colours the verdict only with colour on', () => {
+    expect(renderSummary(inconclusive, { color: true, width: 100 })).toContain(`\u001b[31;1mINCONCLUSIVE: ${setupFailureReason}\u001b[0m`);
+    expect(renderSummary(inconclusive, plain)).not.toContain('\u001b[');
+  });
+});
+
+describe('renderNotes and renderOutcomes', () => {
+  it('sums the phases that all went well in one line each and tables the others', () => {
+    const lines = renderOutcomes(inconclusive.outcomes ?? [], plain);
+    expect(lines.slice(0, 2)).toEqual(['set-up: 2 other requests, all ok', 'log-in: 4 requests, all ok']);
+    expect(lines).toContain('extractors: 3 other pages, all ok');
+    const at = lines.indexOf('requests that did not all go well:');
+    expect(at).toBeGreaterThan(0);
+    const heading = lines[at + 1] ?? '';
+    expect(heading).toMatch(/^ {2}what +sent {2}ok {2}refused {2}failed {2}last problem$/);
+    const signup = lines.find((l) => l.includes('POST /signup')) ?? '';
+    expect(signup).toMatch(/set-up of each patient: POST \/signup +40 +2 +38 +0 {2}answered 409 at \/signup$/);
+    // Numbers line up under their headings.
+    expect(signup.indexOf('38') + 2).toBe(heading.indexOf('refused') + 'refused'.length);
+    expect(lines[lines.indexOf(signup) + 1]).toBe('      at site.flow.yaml:15:9 setup.flows.forEachPatient[0]');
+    expect(lines.some((l) => /cleanup of each patient: DELETE \/patients\/\{id\} +2 +1 +0 +1 {2}timed out after 10000 ms/.test(l))).toBe(true);
+    expect(lines.some((l) => /extractor "csrf" of step "open" +4 +3 +1 +0 {2}the page was \/login \(200\)/.test(l))).toBe(true);
+    // The ok ones are not in the table.
+    expect(lines.some((l) => l.includes('POST /reset'))).toBe(false);
+    expect(lines.some((l) => l.includes('log-in of patient'))).toBe(false);
+  });
+
+  it('says "all ok" in one line when nothing went wrong, and nothing when there are no outcomes', () => {
+    const ok = [
+      { what: 'set-up of each patient: POST /signup', phase: 'setup' as const, sent: 100, ok: 100, refused: 0, failed: 0 },
+      { what: 'set-up after: POST /done', phase: 'setup' as const, sent: 20, ok: 20, refused: 0, failed: 0 },
+    ];
+    expect(renderOutcomes(ok, plain)).toEqual(['set-up: 120 requests, all ok']);
+    expect(renderOutcomes([], plain)).toEqual([]);
+    expect(renderNotes(docs.fixed)).toBe((docs.fixed.notes ?? []).map((n) => `note: ${n}\n`).join(''));
+  });
+
+  it('prints the notes, then the outcomes, a line each', () => {
+    const text = renderNotes(inconclusive);
+    expect(text.startsWith('note: POST /signup answered 409 38 times (duplicate sign-up?)\n')).toBe(true);
+    expect(text).toContain('\nset-up: 2 other requests, all ok\n');
+    expect(text).toContain('\nrequests that did not all go well:\n');
+    expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('cuts a long "what" to the terminal and gives it whole below', () => {
+    const what = `set-up of each patient: POST /${'very-long-path/'.repeat(8)}signup`;
+    const lines = renderOutcomes([{ what, phase: 'setup', sent: 3, ok: 0, refused: 0, failed: 3, last: 'timed out after 10000 ms' }], { color: false, width: 60 });
+    const row = lines.find((l) => l.includes('timed out')) ?? '';
+    expect(row).toContain('…');
+    expect(row.length).toBeLessThan(what.length);
+    expect(lines).toContain(`      what: ${what}`);
+  });
+});
