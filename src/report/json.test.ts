@@ -38,6 +38,12 @@ describe('renderJson', () => {
     const saved = structuredClone(docs.vulnerable);
     for (const finding of saved.findings) finding.replay = `bookfuzz replay corpora/${finding.model}/${finding.oracle}-${finding.id}.json`;
     expect(problems(saved)).toBe('');
+    const irreversible = structuredClone(saved) as unknown as { findings: Record<string, unknown>[] };
+    const first = irreversible.findings[0];
+    if (first) first['irreversible'] = { step: 2, action: 'confirm' };
+    expect(problems(irreversible)).toBe('');
+    if (first) first['irreversible'] = { step: 0, action: 'confirm' };
+    expect(validate(irreversible)).toBe(false);
   });
 
   it('validates an inconclusive run with its reason and request outcomes, and rejects broken ones', () => {
@@ -138,6 +144,7 @@ const findingFields: Presence<Finding> = {
   curl: 'optional',
   key: 'optional',
   chunk: 'optional',
+  irreversible: 'optional',
 };
 
 const requestOutcomeFields: Presence<RequestOutcome> = {
