@@ -27,6 +27,12 @@ export interface ActorClientOptions {
   world?: string | undefined;
   timeoutMs: number;
   maxBodyBytes: number;
+  /**
+   * When set, an answer 503 (Service Unavailable) that is still 503 after the retry
+   * interceptor's retries (`retries`, at most) fails the request with `BF_TRANSPORT`: the site
+   * is down, and the run counts it toward giving up. A 429 is always returned as it is.
+   */
+  unavailableFails?: { retries: number };
 }
 
 type Method = HttpRequest['method'];
@@ -39,7 +45,8 @@ type Method = HttpRequest['method'];
  * lines, body) in `hops`. Bodies are read up to the size cap and decoded as UTF-8 with
  * replacement characters. `timeMs` adds up the time each request spent on the network, from
  * leaving (after any rate-limit wait) to the end of its body. Transport failures become
- * `BF_TRANSPORT`; refusals by the safety rails keep their own codes.
+ * `BF_TRANSPORT`; refusals by the safety rails keep their own codes. With `unavailableFails`,
+ * so does a 503 the retries did not get past (a 429 is an answer: the step is judged on it).
  */
 export function createActorClient(options: ActorClientOptions): ActorClient {
   let jar = newJar();
@@ -185,6 +192,9 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
         throw transportError(error, url.origin === baseUrl.origin ? where : `${method} ${url.href}`, options.timeoutMs);
       }
       networkMs += performance.now() - (clock.sentAt ?? started);
+      if (status === 503 && options.unavailableFails !== undefined) {
+        throw new BookfuzzError('BF_TRANSPORT', unavailable(options.unavailableFails.retries), { where: url.origin === baseUrl.origin ? where : `${method} ${url.href}` });
+      }
 
       for (const line of (headers['set-cookie'] ?? '').split('\n').filter((l) => l.trim() !== '')) {
         const name = line.split(';')[0]?.split('=')[0]?.trim();
@@ -260,6 +270,12 @@ export function createActorClient(options: ActorClientOptions): ActorClient {
       empty = true;
     },
   };
+}
+
+/** Why a 503 failed the request. */
+function unavailable(retries: number): string {
+  const after = retries === 0 ? '' : `, still after retrying (up to ${retries} ${retries === 1 ? 'time' : 'times'})`;
+  return `the site answered 503 (Service Unavailable)${after}: it is down or overloaded`;
 }
 
 /** True when none of the cookies has expired; then marks them accessed now, as a read of the jar does. */

@@ -7,6 +7,8 @@ import { concurrency as concurrencyInterceptor, createInFlightLimit, type InFlig
 import { createHostAllowlist } from './interceptors/host-allowlist.js';
 import { createRateLimiter, rateLimit, type RateLimiter } from './interceptors/rate-limit.js';
 import { recording } from './interceptors/recording.js';
+import { retry as retryInterceptor } from './interceptors/retry.js';
+import { createRetryPolicy, type RetryPolicy, type RetryStats } from './interceptors/retry-policy.js';
 import type { ActorClient, Exchange, LiveSite, RecordedExchange } from './types.js';
 
 export interface LiveSiteOptions {
@@ -18,6 +20,11 @@ export interface LiveSiteOptions {
   rateLimiter?: RateLimiter;
   /** Shared by every live site of a run: requests beyond it are never sent. Default: no limit. */
   budget?: RequestBudget;
+  /**
+   * Shared by every live site of a run: how answers 429 and 503 are retried, and their counts.
+   * Default: a policy of this site's own with 3 retries, waits of at most 30 s.
+   */
+  retry?: RetryPolicy;
   /** Requests in flight at once through this site, all actors together. Default 8. */
   concurrency?: number;
   /**
@@ -53,16 +60,21 @@ export interface LiveSiteHandle extends LiveSite {
   exchanges(): Exchange[];
   /** The exchanges recorded since the last call, and forget them (redacted when read). */
   takeExchanges(): RecordedExchange[];
-  /** Requests this site has sent over the network (refused ones not counted). */
+  /** Requests this site has sent over the network (refused ones not counted; retries counted). */
   requestCount(): number;
+  /** Answers 429 and 503, retries and waits so far, of the retry policy (the run's, when it shares one). */
+  retries(): RetryStats;
   /** Close the connection pool (waits for requests in flight). */
   close(): Promise<void>;
 }
 
 /**
  * Open a live site: one undici `Agent` composed with the safety rails, outermost first —
- * allowlist (refuse before any connection), budget, concurrency cap, rate limit, recording —
- * and one cookie-keeping client per actor on top. The base URL's host is checked at once.
+ * allowlist (refuse before any connection), retry of 429 and 503 (each retry going down the rest
+ * of the chain again), budget, concurrency cap, rate limit, recording — and one cookie-keeping
+ * client per actor on top. A 503 still there after the retries fails its request as a transport
+ * failure (the site is down); a 429 is an answer like any other. The base URL's host is checked
+ * at once.
  *
  * @example
  * const site = createLiveSite({ baseUrl: 'http://127.0.0.1:8080', rateLimiter: createRateLimiter(10) });
@@ -85,11 +97,14 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
   const timeoutMs = positive(options.timeoutMs ?? defaultTimeoutMs, 'timeoutMs');
   const maxBodyBytes = positive(options.maxBodyBytes ?? 1024 * 1024, 'maxBodyBytes');
   const agent: Dispatcher = options.pool ?? createLivePool(timeoutMs, options.connect);
+  const budget = options.budget ?? createRequestBudget(undefined);
+  const retry = options.retry ?? createRetryPolicy();
   // compose() wraps in list order, so the last interceptor is the outermost.
   const shared: Dispatcher.DispatcherComposeInterceptor[] = [
     rateLimit(options.rateLimiter ?? createRateLimiter(undefined)),
     concurrencyInterceptor(options.inFlight ?? createInFlightLimit(options.concurrency ?? 8)),
-    budgetInterceptor(options.budget ?? createRequestBudget(undefined)),
+    budgetInterceptor(budget),
+    retryInterceptor(retry, budget),
     allowlist(hosts),
   ];
   let recorded: RecordedExchange[] = [];
@@ -116,6 +131,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
           world: options.world,
           timeoutMs,
           maxBodyBytes,
+          unavailableFails: { retries: retry.maxRetries },
         });
         actors.set(id, client);
       }
@@ -128,6 +144,7 @@ export function createLiveSite(options: LiveSiteOptions): LiveSiteHandle {
       return out;
     },
     requestCount: () => sent,
+    retries: () => retry.stats(),
     close: () => (options.pool ? Promise.resolve() : agent.close()),
   };
 }

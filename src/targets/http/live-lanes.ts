@@ -3,6 +3,8 @@ import type { Model } from '../../model/model.js';
 import type { HttpBinding } from './binding.js';
 import { createLivePool, createLiveSite, defaultTimeoutMs, type LiveSiteOptions } from './create-live-site.js';
 import { createInFlightLimit } from './interceptors/concurrency.js';
+import { retryNotes } from './interceptors/retry-notes.js';
+import { createRetryPolicy, type RetryOptions, type RetryStats } from './interceptors/retry-policy.js';
 import { liveRunner, type LiveRunner, type LiveRunnerOptions } from './live-runner.js';
 
 export interface LiveLanesOptions {
@@ -17,13 +19,22 @@ export interface LiveLanesOptions {
    */
   worlds: string | undefined;
   /** What every lane's live sites share: base URL, allowlist, rate limit, budget, token, timeouts. */
-  site: Omit<LiveSiteOptions, 'world' | 'pool' | 'inFlight' | 'concurrency'>;
+  site: Omit<LiveSiteOptions, 'world' | 'pool' | 'inFlight' | 'concurrency' | 'retry'>;
+  /**
+   * How answers 429 and 503 are retried (one policy for the whole run, so its counts are the
+   * run's). Give it the run's stop signal, so that no request waits on after the run ended.
+   */
+  retry?: RetryOptions;
   /** What every lane's runner is told (budget spent, giving up, timing). */
   runner?: Omit<LiveRunnerOptions, 'model' | 'binding' | 'openSite' | 'sidesAtOnce'>;
 }
 
 export interface LiveLanes {
   runners: LiveRunner[];
+  /** The run's answers 429 and 503 so far, with its retries and waits. */
+  retries(): RetryStats;
+  /** The run's notes on answers 429 and 503 (none when there were none), with the `--rps` to try. */
+  retryNotes(): string[];
   /** Close the lanes' connection pools (after the run). */
   close(): Promise<void>;
 }
@@ -42,6 +53,7 @@ export function openLiveLanes(options: LiveLanesOptions): LiveLanes {
     throw new BookfuzzError('BF_USAGE', `${lanes} lanes need a site with parallel worlds (x-bookfuzz-world)`, { where: 'live lanes' });
   }
   const pools = Array.from({ length: lanes }, () => createLivePool(options.site.timeoutMs ?? defaultTimeoutMs));
+  const retry = createRetryPolicy(options.retry);
   const runners = pools.map((pool, lane) => {
     const inFlight = createInFlightLimit(1);
     return liveRunner({
@@ -49,9 +61,14 @@ export function openLiveLanes(options: LiveLanesOptions): LiveLanes {
       model,
       binding,
       openSite: (side) =>
-        createLiveSite({ ...options.site, pool, inFlight, ...(worlds !== undefined ? { world: `${worlds}-${lane + 1}-${side}` } : {}) }),
+        createLiveSite({ ...options.site, pool, inFlight, retry, ...(worlds !== undefined ? { world: `${worlds}-${lane + 1}-${side}` } : {}) }),
       sidesAtOnce: worlds !== undefined,
     });
   });
-  return { runners, close: async () => void (await Promise.all(pools.map((pool) => pool.close()))) };
+  return {
+    runners,
+    retries: () => retry.stats(),
+    retryNotes: () => retryNotes(retry.stats(), retry),
+    close: async () => void (await Promise.all(pools.map((pool) => pool.close()))),
+  };
 }

@@ -79,6 +79,11 @@ export interface Exchange {
   responseHeaders: Record<string, string>;
   bodyBytes: number;
   timeMs: number;
+  /**
+   * Times this request was sent before, each answered 429 or 503 and sent again after a wait
+   * (those attempts are not exchanges of their own). Absent when it went through at once.
+   */
+  retries?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import { HopClock } from '../hop-clock.js';
 import { flattenHeaders, redactBody, redactHeaders } from '../redact.js';
 import type { Exchange, RecordedExchange, RedirectHop } from '../types.js';
 import { ForwardingHandler, type HandlerHooks } from './forwarding-handler.js';
+import { retryMarkOf, type RetryMark } from './retry.js';
 
 export interface RecordingOptions {
   /** The actor whose requests go through this dispatcher. */
@@ -23,7 +24,9 @@ export interface RecordingOptions {
  * The run's own secrets (cookie values, credentials, the seeding token, CSRF-like and password
  * fields) are redacted when the exchange is read, which only a finding's report does: nearly
  * every exchange belongs to a passing case and is dropped unread. Also marks the request's
- * `HopClock`.
+ * `HopClock`. An attempt whose 429 or 503 the retry interceptor replaced by a retry's answer is
+ * sent (and counted by `onSend`) but not recorded: the step's exchange is the last attempt's,
+ * with `retries` saying how many went before it.
  */
 export function recording(options: RecordingOptions): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (given, handler) => {
@@ -31,7 +34,7 @@ export function recording(options: RecordingOptions): Dispatcher.DispatcherCompo
     // read here into one record, which goes on to undici as well as into the exchange.
     const headers = given.headers;
     const opts = headers && !Array.isArray(headers) && isIterable(headers) ? { ...given, headers: requestHeaderRecord(headers) } : given;
-    const exchange = new KeptExchange(options.actor, opts, options.baseOrigin, options.onExchange);
+    const exchange = new KeptExchange(options.actor, opts, options.baseOrigin, options.onExchange, retryMarkOf(given));
     const opaque: unknown = (opts as { opaque?: unknown }).opaque;
     if (opaque instanceof HopClock) opaque.markSent();
     options.onSend?.();
@@ -56,14 +59,16 @@ class KeptExchange implements RecordedExchange, HandlerHooks {
   readonly #requestBody: string | undefined;
   readonly #started = performance.now();
   readonly #onExchange: (exchange: RecordedExchange) => void;
+  readonly #retry: RetryMark | undefined;
   #status = 0;
   #responseHeaders: IncomingHttpHeaders = {};
   #bodyBytes = 0;
   #timeMs = 0;
 
-  constructor(actor: string, opts: Dispatcher.DispatchOptions, baseOrigin: string, onExchange: (exchange: RecordedExchange) => void) {
+  constructor(actor: string, opts: Dispatcher.DispatchOptions, baseOrigin: string, onExchange: (exchange: RecordedExchange) => void, retry: RetryMark | undefined) {
     this.actor = actor;
     this.#onExchange = onExchange;
+    this.#retry = retry;
     this.#method = opts.method;
     const origin = opts.origin === undefined ? baseOrigin : String(opts.origin);
     // The actor client passes a URL's `origin`, already in this form; anything else is normalized.
@@ -89,7 +94,7 @@ class KeptExchange implements RecordedExchange, HandlerHooks {
 
   onSettled(): void {
     this.#timeMs = Math.round((performance.now() - this.#started) * 10) / 10;
-    this.#onExchange(this);
+    if (this.#retry?.superseded !== true) this.#onExchange(this);
   }
 
   redacted(): Exchange {
@@ -109,6 +114,7 @@ class KeptExchange implements RecordedExchange, HandlerHooks {
       timeMs: this.#timeMs,
     };
     if (this.#requestBody !== undefined) exchange.requestBody = redactBody(this.#requestBody, requestHeaders['content-type']);
+    if (this.#retry !== undefined && this.#retry.retries > 0) exchange.retries = this.#retry.retries;
     return exchange;
   }
 
