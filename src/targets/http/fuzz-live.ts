@@ -129,6 +129,8 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       ...(budget ? { budget } : {}),
       ...(seedToken ? { seedToken } : {}),
     },
+    // 429 and 503 are retried (each retry within the rate and the budget); no wait outlives the run.
+    retry: { signal: options.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, options.signal]) },
     runner: {
       timing: {
         ...(options.timingSamples !== undefined ? { maxSamples: options.timingSamples } : {}),
@@ -157,6 +159,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       confirmations: options.confirmations ?? 3,
       notes: () => [
         ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
+        ...lanes.retryNotes(),
         ...(binding.notes?.() ?? []),
         ...(stop.signal.aborted && gaveUp === undefined ? [`the request budget of ${options.budget} requests was spent; the run stopped there`] : []),
       ],
