@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BookfuzzError } from '../errors.js';
+import { redactFinding } from '../targets/http/redact.js';
 import type { Finding } from './finding.js';
 
 /**
@@ -20,7 +21,11 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
-/** Save a finding as `<dir>/<model>/<oracle>-<id>.json` and return the path. */
+/**
+ * Save a finding as `<dir>/<model>/<oracle>-<id>.json` and return the path. Its credentials are
+ * redacted (`redactFinding`; a finding built by the engine already is, one merged from older
+ * documents may not be).
+ */
 export function saveFinding(dir: string, finding: Finding): string {
   const folder = join(dir, finding.model);
   try {
@@ -29,7 +34,7 @@ export function saveFinding(dir: string, finding: Finding): string {
     throw new BookfuzzError('BF_IO', `could not create the corpus folder: ${String(error)}`, { where: folder });
   }
   const path = join(folder, `${finding.oracle}-${finding.id}.json`);
-  writeFileAtomic(path, `${JSON.stringify(finding, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(redactFinding(finding), null, 2)}\n`);
   return path;
 }
 

@@ -4,6 +4,7 @@ import type { Json, JsonObject } from '../model/json.js';
 import type { Step } from '../model/model.js';
 import { differences, valueAt } from '../observe/first-difference.js';
 import type { Severity, Violation } from '../oracles/oracle.js';
+import { redactFinding } from '../targets/http/redact.js';
 import type { Trace } from './trace.js';
 import type { TwinCase } from '../world/twin-case.js';
 
@@ -54,6 +55,12 @@ export interface Finding {
   replay?: string;
   /** Live mode: a shell script of curl commands that replays the exchange against the target. */
   curl?: string;
+  /**
+   * Set when the case takes a step the model marks irreversible (a flow spec's `irreversible:
+   * true`): the first such step (1-based) and its action. Such a finding was found with
+   * `--allow-irreversible` and is replayed against a site only with it (else SKIPPED).
+   */
+  irreversible?: { step: number; action: string };
 }
 
 export interface FindingSource {
@@ -71,6 +78,13 @@ export interface FindingSource {
   excluded: readonly string[];
   chunk?: number;
   key?: string;
+  /** Actions the model marks irreversible: a case that takes one records it (`Finding.irreversible`). */
+  irreversibleActions?: readonly string[];
+  /**
+   * Values that must never be shown or saved, besides those found by field name (the run's seed
+   * token, credentials given on the command line): replaced wherever they occur in what is shown.
+   */
+  secretValues?: readonly string[];
 }
 
 /**
@@ -135,7 +149,19 @@ export function buildFinding(source: FindingSource): Finding {
   if (source.modelFile !== undefined) finding.modelFile = source.modelFile;
   if (source.key !== undefined) finding.key = source.key;
   if (source.chunk !== undefined) finding.chunk = source.chunk;
-  return finding;
+  const irreversible = firstIrreversibleStep(kase.steps, source.irreversibleActions);
+  if (irreversible) finding.irreversible = irreversible;
+  // Every way out (console, corpus file, --json, reports, curl script) starts from this finding:
+  // credentials are redacted here, once (the counterexample, which replay runs, is kept).
+  return redactFinding(finding, { values: source.secretValues ?? [] });
+}
+
+/** The first step (1-based) whose action is one of `irreversible`, with its action; undefined when none is. */
+export function firstIrreversibleStep(steps: readonly Step[], irreversible: readonly string[] | undefined): { step: number; action: string } | undefined {
+  if (!irreversible || irreversible.length === 0) return undefined;
+  const index = steps.findIndex((s) => irreversible.includes(s.action));
+  const step = steps[index];
+  return step ? { step: index + 1, action: step.action } : undefined;
 }
 
 /** The key under which a violation counts as already found. */
