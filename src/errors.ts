@@ -17,6 +17,7 @@ export const errorCodes = {
   BF_HOST_NOT_ALLOWED: 'the target host is not on the allowlist',
   BF_TRANSPORT: 'the target could not be reached or answered badly',
   BF_BUDGET_EXHAUSTED: 'the request budget is spent',
+  BF_SETUP_FAILED: 'the site did not accept the set-up of a world',
   BF_INTERNAL: 'bookfuzz broke one of its own rules (a bug in bookfuzz, please report it)',
 } as const;
 

@@ -161,9 +161,16 @@ export async function checkModel(
   });
   const findings = mergeFindings(results.flatMap((r) => r.findings));
   const stats = results.reduce(
-    (sum, r) => ({ cases: sum.cases + r.cases, steps: sum.steps + r.steps, unconfirmed: sum.unconfirmed + r.unconfirmed, noise: sum.noise + (r.noise ?? 0) }),
-    { cases: 0, steps: 0, unconfirmed: 0, noise: 0 },
+    (sum, r) => ({
+      cases: sum.cases + r.cases,
+      steps: sum.steps + r.steps,
+      unconfirmed: sum.unconfirmed + r.unconfirmed,
+      noise: sum.noise + (r.noise ?? 0),
+      unjudged: sum.unjudged + (r.unjudged ?? 0),
+    }),
+    { cases: 0, steps: 0, unconfirmed: 0, noise: 0, unjudged: 0 },
   );
+  const unjudgedReason = results.map((r) => r.unjudgedReason).find((reason) => reason !== undefined);
   const document: RunDocument = {
     version: 1,
     tool: 'bookfuzz',
@@ -178,6 +185,14 @@ export async function checkModel(
     stats: { cases: stats.cases, steps: stats.steps, durationMs: Math.round(performance.now() - started) },
     findings,
   };
+  // Nothing passes silently: a run that could not set most of its worlds up tested little.
+  if (stats.unjudged > 0 && document.status !== 'interrupted') {
+    const what = `set-up failed for ${stats.unjudged} of ${stats.cases} cases (last: ${unjudgedReason ?? 'no reason given'})`;
+    if (2 * stats.unjudged > stats.cases) {
+      document.status = 'inconclusive';
+      document.reason = `${what}: those cases were not judged`;
+    }
+  }
   if (model.source) document.modelFile = model.source;
   if (options.shard) document.shard = `${options.shard.index}/${options.shard.count}`;
   const notes = [...(options.notes?.() ?? [])];
@@ -186,6 +201,7 @@ export async function checkModel(
   if (stats.noise > 0) {
     notes.push(`${stats.noise} failing case(s) were noise (the difference also showed between two runs of the same world, or did not show again): learned and masked, not reported`);
   }
+  if (stats.unjudged > 0) notes.push(`set-up failed for ${stats.unjudged} of ${stats.cases} cases, which were not judged (last: ${unjudgedReason ?? 'no reason given'})`);
   if (stats.unconfirmed > 0) {
     notes.push(`${stats.unconfirmed} candidate finding(s) did not reproduce on every re-run, or differed between two runs of the same world too, and were not reported`);
   }
@@ -202,6 +218,8 @@ interface SearchOptions {
   onCase?: (steps: number) => void;
   /** A failing case turned out (partly) to be noise: its differences showed between two runs of one world too. */
   onNoise?: () => void;
+  /** A case could not be judged (its set-up failed), and why. */
+  onUnjudged?: (reason: string) => void;
   signal?: AbortSignal | undefined;
 }
 
@@ -232,7 +250,8 @@ export async function searchOnce(
   options: SearchOptions,
 ): Promise<Found | 'flaky' | null> {
   const runOptions: RunOptions = { snapshots: oracle.usesWorld, timing: oracle.usesTiming === true };
-  const judge = (run: TwinRun) => ({ run, violations: oracle.check(run).filter((v) => !isExcluded(options.excluded, v)) });
+  // A case whose set-up failed has nothing to judge: no oracle is asked about it.
+  const judge = (run: TwinRun) => ({ run, violations: run.unjudged !== undefined ? [] : oracle.check(run).filter((v) => !isExcluded(options.excluded, v)) });
   const fresh = async (kase: TwinCase) => judge(await runner.run(kase, runOptions));
   let thrown: unknown;
   const remember = (error: unknown): never => {
@@ -277,6 +296,10 @@ export async function searchOnce(
         try {
           const { run, violations } = await fresh(kase);
           if (target !== undefined) return !violations.some((v) => dedupKey(v) === target);
+          if (run.unjudged !== undefined) {
+            options.onUnjudged?.(run.unjudged);
+            return true;
+          }
           const candidate = await firstReal(runner, oracle, kase, run, violations, fresh);
           if (candidate === undefined) {
             if (violations.length > 0) options.onNoise?.();
@@ -384,6 +407,10 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
       signal: context.signal,
       onNoise: () => {
         result.noise = (result.noise ?? 0) + 1;
+      },
+      onUnjudged: (reason) => {
+        result.unjudged = (result.unjudged ?? 0) + 1;
+        result.unjudgedReason = reason;
       },
       onCase: (steps) => {
         result.cases++;

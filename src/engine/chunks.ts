@@ -21,6 +21,9 @@ export interface ChunkResult {
   unconfirmed: number;
   /** Failing cases whose every difference also showed between two runs of one world (learned as noise before shrinking). */
   noise?: number;
+  /** Cases that could not be judged (live: the site did not accept a side's set-up), and the last reason. */
+  unjudged?: number;
+  unjudgedReason?: string;
 }
 
 /** `--shard i/n`: this machine runs the chunks whose plan index is i-1 modulo n. */

@@ -13,6 +13,11 @@ export interface TwinRun {
   b: Trace;
   /** Live mode, when the `timing` oracle asked for it: response times of one step, measured apart from the traces. */
   timing?: TimingSample;
+  /**
+   * Live mode: why this case could not be judged (the site did not accept the set-up of one
+   * side's world). Oracles are not asked; the run counts it and says so.
+   */
+  unjudged?: string;
 }
 
 /**

@@ -65,7 +65,7 @@ export function compileSpec(context: SpecContext): Model<SpecWorld> {
     simulator: specSimulator(context),
     maxSteps: spec.maxSteps,
     steps,
-    http: specBinding(context) as Model['http'],
+    http: specBinding(context),
   });
   return model;
 }

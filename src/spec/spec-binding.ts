@@ -1,6 +1,8 @@
-import { BookfuzzError } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import { BookfuzzError, isBookfuzzError } from '../errors.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { AuditEntry, SessionEndReason, Step, StepResult } from '../model/model.js';
+import type { RequestOutcome } from '../model/request-outcome.js';
 import { observeResponses } from '../observe/observe-responses.js';
 import type { HttpBinding } from '../targets/http/binding.js';
 import { seedingActor } from '../targets/http/seed-world.js';
@@ -8,10 +10,12 @@ import { sessionId } from '../targets/http/session-id.js';
 import { siteMemory } from '../targets/http/site-memory.js';
 import type { ActorClient, HttpRequest, HttpResponse, LiveSite } from '../targets/http/types.js';
 import { extractValue, jsonPointer } from './extract-value.js';
+import { outcomeCounter } from './request-outcomes.js';
+import { sideCanaries, type SideCanaries } from './side-canaries.js';
 import { actorView, selfOf, stepScope, type SpecContext } from './spec-context.js';
-import type { MatchSpec, RequestSpec, SessionSpec } from './spec-schema.js';
+import { cleanupOf, setupLists, type ExtractorSpec, type MatchSpec, type RequestList, type RequestSpec, type SessionSpec } from './spec-schema.js';
 import { patientAt, patientView, type SpecPatient, type SpecWorld } from './spec-world.js';
-import { renderString, renderStrings, renderValue, type TemplateRef } from './template.js';
+import { renderString, renderStrings, renderValue, type RenderContext, type TemplateRef } from './template.js';
 
 /** Misses in a row, with no match ever, after which an extractor is reported as broken. */
 export const extractorStrictMisses = 3;
@@ -31,9 +35,30 @@ interface SideState {
   endedSessions: Map<string, SessionEndReason>;
   /** Set when an irreversible step was reached without permission: the side stops there. */
   stopped: boolean;
+  /** This run side's id, `{{run.id}}`: 8 hex characters, new for every fresh LiveSite. */
+  runId: string;
+  /** Generated canaries as this side sends them (set at set-up). */
+  canaries: SideCanaries | undefined;
+  /** Values set-up captured from the site's answers, by patient id (`{{victim.customerId}}`). */
+  captured: Map<string, JsonObject>;
+  /** Actors whose log-in the site refused in this side. */
+  loginRefused: Set<string>;
 }
 
-const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient']);
+const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient', 'run']);
+
+/** Who sends what, for messages and counts. */
+interface Purpose {
+  /** In words: `set-up of p2`, `log-in of gp`, `step "open"`, `cleanup`. */
+  what: string;
+  phase: 'step' | RequestOutcome['phase'];
+  /**
+   * Who sends its `as: setup` requests (default the set-up actor): one patient's set-up and
+   * cleanup run in a browser of their own, so that one person's session, cookies and extracted
+   * values never reach the next person's.
+   */
+  sender?: string;
+}
 
 /**
  * The HTTP binding compiled from a spec: each action is its list of requests (templates rendered
@@ -44,7 +69,22 @@ const typedRoots = new Set(['victim', 'self', 'actor', 'input', 'patient']);
 export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   const { spec, source } = context;
   const stats = new Map<string, { hits: number; misses: number }>();
-  const sideOf = siteMemory<SideState>(() => ({ extracts: new Map(), loggedIn: new Set(), lastVictim: new Map(), endedSessions: new Map(), stopped: false }));
+  const sideOf = siteMemory<SideState>(() => ({
+    extracts: new Map(),
+    loggedIn: new Set(),
+    lastVictim: new Map(),
+    endedSessions: new Map(),
+    stopped: false,
+    runId: randomBytes(4).toString('hex'),
+    canaries: undefined,
+    captured: new Map(),
+    loginRefused: new Set(),
+  }));
+  const outcomes = outcomeCounter();
+  const specText = JSON.stringify(spec);
+  const mentions = (root: string) => new RegExp(`\\{\\{\\s*${root}\\b`).test(specText);
+  const usesRunId = mentions('run');
+  const usesSeedToken = mentions('seedToken');
   const extractsOf = (state: SideState, actor: string): JsonObject => {
     let values = state.extracts.get(actor);
     if (!values) {
@@ -67,21 +107,45 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
   };
 
   const volatilePatterns = (spec.volatile?.patterns ?? []).map((p) => new RegExp(p, 'g'));
-  /** The answer as observed: echoed volatile header values and volatile patterns replaced. */
-  const withoutVolatile = (response: HttpResponse): HttpResponse => {
-    let body = response.body;
-    for (const name of spec.volatile?.headers ?? []) {
-      const value = response.headers[name.toLowerCase()];
-      if (value !== undefined && value.length >= 4) body = body.split(value).join(`‹${name}›`);
-    }
-    for (const pattern of volatilePatterns) body = body.replace(pattern, '‹volatile›');
-    return body === response.body ? response : { ...response, body };
+  /**
+   * The answer as observed: this side's canaries turned back into the world's, echoed volatile
+   * header values and volatile patterns replaced (in the body of every hop).
+   */
+  const asObserved = (state: SideState, response: HttpResponse): HttpResponse => {
+    const clean = (body: string): string => {
+      let out = state.canaries ? state.canaries.back(body) : body;
+      for (const name of spec.volatile?.headers ?? []) {
+        const value = response.headers[name.toLowerCase()];
+        if (value !== undefined && value.length >= 4) out = out.split(value).join(`‹${name}›`);
+      }
+      for (const pattern of volatilePatterns) out = out.replace(pattern, '‹volatile›');
+      return out;
+    };
+    const body = clean(response.body);
+    const hops = response.hops?.map((hop) => {
+      const hopBody = clean(hop.body);
+      return hopBody === hop.body ? hop : { ...hop, body: hopBody };
+    });
+    const hopsChanged = hops !== undefined && hops.some((hop, i) => hop !== response.hops?.[i]);
+    if (body === response.body && !hopsChanged) return response;
+    return { ...response, body, ...(hopsChanged ? { hops } : {}) };
   };
+
+  /** The world as this side sends it: captured values on their patients, canaries made the side's own. */
+  const sideWorld = (state: SideState, world: SpecWorld): SpecWorld => {
+    const withCaptured = state.captured.size === 0 ? world : { ...world, patients: world.patients.map((p) => ({ ...p, ...state.captured.get(p.id) })) };
+    return state.canaries ? state.canaries.sided(withCaptured) : withCaptured;
+  };
+
+  /** Roots every template may use: the side's id and the seed token. */
+  const commonScope = (state: SideState, site: LiveSite): Record<string, unknown> => ({ run: { id: state.runId }, seedToken: site.seedToken ?? null });
 
   interface Sent {
     response: HttpResponse | undefined;
     /** An extractor missed: the rest of the step is not sent. */
     missed: boolean;
+    /** Why, in words: `extractor "csrf" found nothing in the 200 at /login ("Sign in")`. */
+    reason?: string;
   }
 
   /**
@@ -94,6 +158,19 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     extracts: JsonObject;
   }
 
+  /** Render a template text with the request's scope (a rendered null is empty). */
+  const renderText = (text: string, context: RenderContext): string => {
+    const value = renderString(text, context);
+    return value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  };
+
+  /** An extractor with its templates (regex, JSON pointer) rendered. */
+  const renderedExtractor = (extractor: ExtractorSpec, context: RenderContext): ExtractorSpec => ({
+    ...extractor,
+    ...(extractor.regex !== undefined ? { regex: renderText(extractor.regex, context) } : {}),
+    ...(extractor.json !== undefined ? { json: renderText(extractor.json, context) } : {}),
+  });
+
   /** Render and send one request; apply its extractors. */
   async function send(
     site: LiveSite,
@@ -103,15 +180,20 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     path: (string | number)[],
     scope: Record<string, unknown>,
     typed: Record<string, string>,
-    stepName: string,
+    purpose: Purpose,
     replay?: Replay,
   ): Promise<Sent> {
-    const sender = request.as === 'setup' ? seedingActor : actor;
+    const sender = request.as === 'setup' ? (purpose.sender ?? seedingActor) : actor;
     const extracts = replay && request.as !== 'setup' ? replay.extracts : extractsOf(state, sender);
-    const full = { ...scope, extract: extracts };
+    const full = { ...commonScope(state, site), ...scope, extract: extracts };
     if (!context.holds(request.if, full)) return { response: undefined, missed: false };
+    if (usesSeedToken && site.seedToken === undefined && JSON.stringify(request).includes('seedToken')) {
+      throw new BookfuzzError('BF_USAGE', `${purpose.what} sends {{seedToken}}, but no seed token was given: pass --seed-token`, { where: source.where(path) });
+    }
     const onValue = (ref: TemplateRef, value: unknown) => {
-      if (request.as !== 'setup' && typedRoots.has(ref.path[0] ?? '') && typeof value === 'string' && value.length >= 2) typed[ref.text] = value;
+      if (request.as !== 'setup' && typedRoots.has(ref.path[0] ?? '') && typeof value === 'string' && value.length >= 2) {
+        typed[ref.text] = state.canaries ? state.canaries.worldValue(value) : value;
+      }
     };
     const render = { scope: full, onValue };
     const http: HttpRequest = { method: request.method, path: String(renderString(request.path, render)) };
@@ -123,9 +205,9 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     const saved = request.keepCookies ? client.saveCookies() : undefined;
     const response = await client.request(http);
     if (saved !== undefined) client.restoreCookies(saved);
-    for (const [name, extractor] of Object.entries(request.extract ?? {})) {
-      const pattern = extractor.regex !== undefined ? String(renderString(extractor.regex, { scope: full })) : undefined;
-      const value = extractValue(extractor, response, client, pattern);
+    for (const [name, written] of Object.entries(request.extract ?? {})) {
+      const extractor = renderedExtractor(written, { scope: full });
+      const value = extractValue(extractor, response, client, extractor.regex);
       if (replay) {
         if (value !== undefined) extracts[name] = value;
         else if (!extractor.optional) return { response, missed: true };
@@ -134,29 +216,50 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       const key = `${fieldPathKey(path)}.${name}`;
       const stat = stats.get(key) ?? { hits: 0, misses: 0 };
       stats.set(key, stat);
+      const label = `extractor "${name}" of ${purpose.what}`;
+      const where = source.where([...path, 'extract', name]);
       if (value !== undefined) {
         stat.hits++;
         stat.misses = 0;
         extracts[name] = value;
+        outcomes.count(label, 'extract', where, 'ok');
         continue;
       }
+      const reason = `${label} found nothing in the ${response.status} at ${response.path}${pageTitle(response)}`;
+      outcomes.count(label, 'extract', where, 'refused', `the answer was ${response.status} at ${response.path}${pageTitle(response)}`);
+      // A value a miss leaves behind would be the previous page's, perhaps another person's.
+      delete extracts[name];
       if (extractor.optional) continue;
-      // A miss counts against the extractor only on the page it was written for: an answer that
-      // sent the actor elsewhere (a redirect to the log-in form, an error status) is the site
-      // refusing the step, which is legitimate, not a broken selector.
-      if (!answeredAt(response, http.path)) return { response, missed: true };
+      // A miss counts against the extractor only on the page it was written for, after a log-in
+      // that worked: an answer that sent the actor elsewhere (a redirect to the log-in form, an
+      // error status) is the site refusing the step, which is legitimate, not a broken selector.
+      if (!answeredAt(response, http.path) || state.loginRefused.has(sender)) return { response, missed: true, reason };
       stat.misses++;
       if (stat.hits === 0 && stat.misses >= extractorStrictMisses) {
         throw new BookfuzzError(
           'BF_MODEL_INVALID',
-          `extractor "${name}" of step "${stepName}" never matched (${stat.misses} answers in a row, the last ${response.status} at ${response.path}): check its selector, pattern or pointer against the site`,
-          { where: source.where([...path, 'extract', name]) },
+          `extractor "${name}" of ${purpose.what} never matched (${stat.misses} answers in a row, the last ${response.status} at ${response.path}${pageTitle(response)}, which begins: ${pageStart(response)}): check its selector, pattern or pointer against that page`,
+          { where },
         );
       }
-      return { response, missed: true };
+      return { response, missed: true, reason };
     }
     return { response, missed: false };
   }
+
+  /**
+   * Whether a log-in, set-up or cleanup request did its work: its `expect` statuses, else its
+   * `okIf` / `refusedIf`, else any 2xx or 3xx. A problem in words when it did not.
+   */
+  const requestVerdict = (request: RequestSpec, response: HttpResponse, render: (text: string) => string): string | undefined => {
+    let ok: boolean;
+    if (request.expect) ok = request.expect.includes(response.status);
+    else if (request.okIf || request.refusedIf) ok = outcomeOk(request.okIf, request.refusedIf, response, render);
+    else ok = response.status >= 200 && response.status < 400;
+    if (ok) return undefined;
+    const judged = request.expect ? `, not ${request.expect.join(' or ')}` : request.okIf || request.refusedIf ? ' (okIf / refusedIf said refused)' : '';
+    return `answered ${response.status} at ${response.path}${judged}${pageTitle(response)}`;
+  };
 
   /**
    * The step's requests sent again by an anonymous client: the actor's browser without its
@@ -182,43 +285,105 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     const scope = { ...base, actor: actorView(context, step.actor, world, extracts) };
     const observed: HttpResponse[] = [];
     for (const [i, request] of requests.entries()) {
-      const sent = await send(site, state, step.actor, request, ['actions', step.action, 'requests', i], scope, {}, step.action, { client, extracts });
+      const sent = await send(site, state, step.actor, request, ['actions', step.action, 'requests', i], scope, {}, { what: `step "${step.action}"`, phase: 'step' }, { client, extracts });
       if (sent.response && (request.observe ?? request.as !== 'setup')) observed.push(sent.response);
       if (sent.missed) break;
     }
     return observed;
   }
 
+  /** Log the actor in once per run side; whether the site accepted it is counted, and a refusal remembered. */
   async function logIn(site: LiveSite, state: SideState, actor: string, world: SpecWorld): Promise<void> {
     if (state.loggedIn.has(actor)) return;
     state.loggedIn.add(actor);
     const login = spec.actors[actor]?.login ?? [];
+    if (login.length === 0) return;
     const self = selfOf(context, actor, world);
-    for (const [i, request] of login.entries()) {
-      const scope = { actor: actorView(context, actor, world, extractsOf(state, actor)), self: patientView(self), victim: patientView(self), input: {}, world };
-      const sent = await send(site, state, actor, request, ['actors', actor, 'login', i], scope, {}, `log-in of ${actor}`);
-      if (sent.missed) break;
+    const purpose: Purpose = { what: `log-in of ${actor}`, phase: 'login' };
+    const where = source.where(['actors', actor, 'login']);
+    let problem: string | undefined;
+    try {
+      for (const [i, request] of login.entries()) {
+        const scope = { actor: actorView(context, actor, world, extractsOf(state, actor)), self: patientView(self), victim: patientView(self), input: {}, world };
+        const sent = await send(site, state, actor, request, ['actors', actor, 'login', i], scope, {}, purpose);
+        if (!sent.response) continue;
+        const render = (text: string) => renderText(text, { scope: { ...commonScope(state, site), ...scope, extract: extractsOf(state, actor) } });
+        problem = sent.missed ? (sent.reason ?? 'an extractor found nothing') : requestVerdict(request, sent.response, render);
+        if (problem !== undefined) break;
+      }
+    } catch (error) {
+      if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED')) outcomes.count(purpose.what, 'login', where, 'failed', error.message);
+      throw error;
+    }
+    if (problem !== undefined) state.loginRefused.add(actor);
+    outcomes.count(purpose.what, 'login', where, problem === undefined ? 'ok' : 'refused', problem);
+  }
+
+  /**
+   * Send one list of set-up requests. A request the site did not accept (its status, okIf,
+   * refusedIf, an extractor or capture that found nothing) fails the set-up of this case:
+   * counted, and thrown as `BF_SETUP_FAILED` with the request and the answer. Captured values
+   * go on `patient` (one patient's set-up) or, for a whole-world request, on every patient.
+   */
+  async function runSetupList(site: LiveSite, state: SideState, list: RequestList, scope: Record<string, unknown>, what: string, world: SpecWorld, patient?: SpecPatient): Promise<void> {
+    const sender = patient ? `${seedingActor}:${patient.id}` : seedingActor;
+    for (const [i, request] of list.requests.entries()) {
+      const path = [...list.path, i];
+      const label = `${what}: ${request.method} ${request.path}`;
+      const where = source.where(path);
+      let sent: Sent;
+      try {
+        sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what, phase: 'setup', sender });
+      } catch (error) {
+        if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED')) outcomes.count(label, 'setup', where, 'failed', error.message);
+        throw error;
+      }
+      const response = sent.response;
+      if (!response) continue;
+      const render = (text: string) => renderText(text, { scope: { ...commonScope(state, site), ...scope, extract: extractsOf(state, sender) } });
+      let problem = sent.missed ? (sent.reason ?? 'an extractor found nothing') : requestVerdict(request, response, render);
+      if (problem === undefined && request.capture) problem = capture(site.actor(sender), state, request, path, response, { ...commonScope(state, site), ...scope }, world, patient);
+      outcomes.count(label, 'setup', where, problem === undefined ? 'ok' : 'refused', problem);
+      if (problem === undefined) continue;
+      const hint = response.status === 401 || response.status === 403 ? ': a seeding endpoint needs the seed token (--seed-token, sent as {{seedToken}} or on /__bookfuzz/ paths)' : '';
+      throw new BookfuzzError('BF_SETUP_FAILED', `${label} ${problem}${hint}${sent.missed ? '' : bodyExcerpt(response)}`, { where });
     }
   }
 
-  async function runSetupRequests(site: LiveSite, state: SideState, requests: readonly RequestSpec[], base: (string | number)[], scope: Record<string, unknown>, what: string) {
-    for (const [i, request] of requests.entries()) {
-      const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, [...base, i], scope, {}, what);
-      const response = sent.response;
-      if (!response) continue;
-      const ok = request.expect ? request.expect.includes(response.status) : response.status >= 200 && response.status < 400;
-      if (ok) continue;
-      const where = source.where([...base, i]);
-      if (response.status === 403 || response.status === 404) {
-        throw new BookfuzzError('BF_USAGE', `${what}: ${request.method} ${response.path} answered ${response.status}; a seeding endpoint needs the seed token (--seed-token)`, { where });
+  /** Read a set-up request's `capture` values from its answer onto the patient(s); a problem in words when one found nothing. */
+  function capture(
+    client: ActorClient,
+    state: SideState,
+    request: RequestSpec,
+    path: (string | number)[],
+    response: HttpResponse,
+    scope: Record<string, unknown>,
+    world: SpecWorld,
+    patient: SpecPatient | undefined,
+  ): string | undefined {
+    const patients = patient ? [patient] : world.patients;
+    for (const person of patients) {
+      const values: JsonObject = { ...state.captured.get(person.id) };
+      for (const [name, written] of Object.entries(request.capture ?? {})) {
+        const extractor = renderedExtractor(written, { scope: { ...scope, patient: patientView(person) } });
+        const value = extractValue(extractor, response, client, extractor.regex);
+        const label = `capture "${name}" of ${request.method} ${request.path}`;
+        const where = source.where([...path, 'capture', name]);
+        if (value === undefined) {
+          outcomes.count(label, 'extract', where, 'refused', `the answer was ${response.status} at ${response.path}${pageTitle(response)}`);
+          if (written.optional) continue;
+          return `but capture "${name}" found nothing for ${person.id} in it${pageTitle(response)}`;
+        }
+        outcomes.count(label, 'extract', where, 'ok');
+        values[name] = value;
       }
-      if (response.status === 400) throw new BookfuzzError('BF_MODEL_INVALID', `${what}: the site refused it: ${response.body.slice(0, 300)}`, { where });
-      throw new BookfuzzError('BF_TRANSPORT', `${what}: ${request.method} ${response.path} answered ${response.status}`, { where });
+      state.captured.set(person.id, values);
     }
+    return undefined;
   }
 
   async function auditLog(site: LiveSite, state: SideState, request: RequestSpec, path: (string | number)[], pointer: string, scope: Record<string, unknown>): Promise<unknown[]> {
-    const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, 'audit log');
+    const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what: 'the audit log', phase: 'step' });
     if (!sent.response) return [];
     try {
       const list = jsonPointer(JSON.parse(sent.response.body), pointer);
@@ -228,23 +393,45 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     }
   }
 
+  /** Values that differ between run sides whatever the world (the side's id, values the site assigned): masked in every step. */
+  const sideTyped = (state: SideState): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (usesRunId) out['run.id'] = state.runId;
+    for (const [id, values] of state.captured) {
+      for (const [name, value] of Object.entries(values)) {
+        const text = textOf(value);
+        if (text !== undefined && text.length >= 2) out[`${id}.${name}`] = text;
+      }
+    }
+    return out;
+  };
+
+  const lists = setupLists(spec);
+  const cleanupLists = cleanupOf(spec);
+
   return {
     setupMethod: spec.setup.flows ? 'public-flows' : context.pool ? 'identity-pool' : 'seeding-endpoint',
 
     async setup(world, site) {
       const state = sideOf(site);
-      if (spec.setup.seed) await runSetupRequests(site, state, spec.setup.seed, ['setup', 'seed'], { world }, 'seeding the world');
-      const flows = spec.setup.flows;
-      if (flows) {
-        for (const patient of world.patients) {
-          await runSetupRequests(site, state, flows.forEachPatient, ['setup', 'flows', 'forEachPatient'], { world, patient: patientView(patient) }, `setting up ${patient.id}`);
-        }
-        await runSetupRequests(site, state, flows.once, ['setup', 'flows', 'once'], { world }, 'setting up');
+      state.canaries = sideCanaries(spec, world, state.runId);
+      const sided = () => sideWorld(state, world);
+      await runSetupList(site, state, lists.before, { world: sided() }, 'set-up (before)', world);
+      await runSetupList(site, state, lists.seed, { world: sided() }, 'seeding the world', world);
+      for (const patient of world.patients) {
+        const now = sided();
+        const view = patientView(now.patients.find((p) => p.id === patient.id));
+        await runSetupList(site, state, lists.forEachPatient, { world: now, patient: view }, `set-up of ${patient.id}`, world, patient);
       }
+      await runSetupList(site, state, lists.once, { world: sided() }, 'set-up (once)', world);
+      if (state.captured.size === 0) return;
+      // The world as the site holds it: the values it assigned, on their patients.
+      return { ...world, patients: world.patients.map((p) => ({ ...p, ...state.captured.get(p.id) })) };
     },
 
-    async perform(step, site, world) {
+    async perform(step, site, given) {
       const state = sideOf(site);
+      const world = sideWorld(state, given);
       const action = spec.actions[step.action];
       if (!action) throw new BookfuzzError('BF_MODEL_INVALID', `the spec has no action "${step.action}"`, { where: source.where(['actions']) });
       if (action.irreversible && !context.allowIrreversible) state.stopped = true;
@@ -269,11 +456,11 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       const viewSpec = action.recordView;
       const auditScope = { ...scope };
       const auditBefore = viewSpec?.audit ? await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope) : [];
-      const typed: Record<string, string> = {};
+      const typed: Record<string, string> = sideTyped(state);
       const observed: HttpResponse[] = [];
       let missed = false;
       for (const [i, request] of action.requests.entries()) {
-        const sent = await send(site, state, step.actor, request, ['actions', step.action, 'requests', i], scope, typed, step.action);
+        const sent = await send(site, state, step.actor, request, ['actions', step.action, 'requests', i], scope, typed, { what: `step "${step.action}"`, phase: 'step' });
         if (sent.response && (request.observe ?? request.as !== 'setup')) observed.push(sent.response);
         if (sent.missed) {
           missed = true;
@@ -281,8 +468,9 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
         }
       }
       const last = observed[observed.length - 1];
-      const ok = !missed && last !== undefined && outcomeOk(action.okIf, action.refusedIf, last);
-      const result: StepResult = { observation: observeResponses(observed.map(withoutVolatile), { typed }), outcome: ok ? 'ok' : 'refused', typed };
+      const render = (text: string) => renderText(text, { scope: { ...commonScope(state, site), ...scope, extract: extractsOf(state, step.actor) } });
+      const ok = !missed && last !== undefined && outcomeOk(action.okIf, action.refusedIf, last, render);
+      const result: StepResult = { observation: observeResponses(observed.map((r) => asObserved(state, r)), { typed }), outcome: ok ? 'ok' : 'refused', typed };
       const session = presented ?? sessionOf(state, step.actor, client, last);
       const endedBefore = session === undefined ? undefined : state.endedSessions.get(session);
       counts.steps++;
@@ -312,7 +500,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       if (ok && viewSpec) {
         const patient = viewSpec.patient === 'victim' ? victim : selfOf(context, step.actor, world);
         const actorId = String(scope['actor'] && (scope['actor'] as JsonObject)['id'] !== undefined ? (scope['actor'] as JsonObject)['id'] : step.actor);
-        result.recordViews = [{ actor: actorId, patient: patient?.id ?? '', breakGlass: viewSpec.breakGlass || (viewSpec.breakGlassIf !== undefined && last !== undefined && matchesAnswer(viewSpec.breakGlassIf, last)) }];
+        result.recordViews = [{ actor: actorId, patient: patient?.id ?? '', breakGlass: viewSpec.breakGlass || (viewSpec.breakGlassIf !== undefined && last !== undefined && matchesAnswer(viewSpec.breakGlassIf, last, render)) }];
         if (viewSpec.audit) {
           const after = await auditLog(site, state, viewSpec.audit, ['actions', step.action, 'recordView', 'audit'], viewSpec.auditPointer, auditScope);
           result.audit = after.slice(auditBefore.length).filter(isAuditEntry);
@@ -330,7 +518,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       // Served as the ended session only on evidence: what the browser without its session gets here, twice.
       if (ok && endedBefore !== undefined) {
         const jar = jarBefore ?? client.saveCookies();
-        const replay = async (anonymous: string) => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world, anonymous, jar)).map(withoutVolatile), { typed });
+        const replay = async (anonymous: string) => observeResponses((await replayAnonymously(site, state, step, action.requests, scope, world, anonymous, jar)).map((r) => asObserved(state, r)), { typed });
         const first = await replay(anonymousActors[0]);
         const second = await replay(anonymousActors[1]);
         const owner = selfOf(context, step.actor, world)?.id;
@@ -340,7 +528,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     },
 
     notes() {
-      const out: string[] = [];
+      const out: string[] = [...outcomes.notes()];
       const declared = spec.session;
       if (declared === undefined) {
         if (counts.undeclaredEnds > 0) {
@@ -354,12 +542,32 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       return out;
     },
 
-    async cleanup(world, site) {
-      if (spec.cleanup.length === 0) return;
+    outcomes: () => outcomes.list(),
+
+    async cleanup(given, site) {
+      const { forEachPatient, once } = cleanupLists;
+      if (forEachPatient.requests.length === 0 && once.requests.length === 0) return;
       const state = sideOf(site);
-      for (const [i, request] of spec.cleanup.entries()) {
-        await send(site, state, seedingActor, { ...request, as: 'setup' }, ['cleanup', i], { world }, {}, 'cleanup');
-      }
+      const world = sideWorld(state, given);
+      const sendAll = async (list: RequestList, scope: Record<string, unknown>, what: string, sender = seedingActor) => {
+        for (const [i, request] of list.requests.entries()) {
+          const path = [...list.path, i];
+          const label = `${what}: ${request.method} ${request.path}`;
+          const where = source.where(path);
+          try {
+            const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what, phase: 'cleanup', sender });
+            if (!sent.response) continue;
+            const render = (text: string) => renderText(text, { scope: { ...commonScope(state, site), ...scope, extract: extractsOf(state, sender) } });
+            const problem = sent.missed ? sent.reason : requestVerdict(request, sent.response, render);
+            outcomes.count(label, 'cleanup', where, problem === undefined ? 'ok' : 'refused', problem);
+          } catch (error) {
+            if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED')) outcomes.count(label, 'cleanup', where, 'failed', error.message);
+            throw error;
+          }
+        }
+      };
+      for (const patient of world.patients) await sendAll(forEachPatient, { world, patient: patientView(patient) }, `cleanup of ${patient.id}`, `${seedingActor}:${patient.id}`);
+      await sendAll(once, { world }, 'cleanup');
     },
   };
 }
@@ -392,6 +600,23 @@ function textOf(value: Json | undefined): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
+/** ` ("Sign in")`: the page's title, when the answer is an HTML page with one. */
+function pageTitle(response: HttpResponse): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(response.body)?.[1]?.replace(/\s+/g, ' ').trim();
+  return title ? ` ("${title.slice(0, 80)}")` : '';
+}
+
+/** The first words of an answer's text (tags and spaces squeezed), for messages. */
+function pageStart(response: HttpResponse): string {
+  const text = response.body.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text === '' ? '(an empty body)' : `"${text.slice(0, 160)}${text.length > 160 ? '…' : ''}"`;
+}
+
+/** `: "the first words of the answer"`, for set-up failures. */
+function bodyExcerpt(response: HttpResponse): string {
+  return `: ${pageStart(response)}`;
+}
+
 /** Whether the answer is a 2xx at the path that was asked for (query aside), after any redirects. */
 function answeredAt(response: HttpResponse, requested: string): boolean {
   const pathOf = (p: string): string => p.split('?')[0] ?? p;
@@ -408,18 +633,19 @@ function isAuditEntry(value: unknown): value is AuditEntry {
   return typeof e['actor'] === 'string' && typeof e['patient'] === 'string' && typeof e['event'] === 'string' && typeof e['time'] === 'string';
 }
 
-export function matchesAnswer(match: MatchSpec, response: HttpResponse): boolean {
+/** Whether the answer matches; `bodyContains` is rendered first when it holds a template. */
+export function matchesAnswer(match: MatchSpec, response: HttpResponse, render: (text: string) => string = (text) => text): boolean {
   if (match.status !== undefined && !(Array.isArray(match.status) ? match.status : [match.status]).includes(response.status)) return false;
   if (match.path !== undefined && response.path.split('?')[0] !== match.path && response.path !== match.path) return false;
   if (match.pathPrefix !== undefined && !response.path.startsWith(match.pathPrefix)) return false;
-  if (match.bodyContains !== undefined && !response.body.includes(match.bodyContains)) return false;
+  if (match.bodyContains !== undefined && !response.body.includes(match.bodyContains.includes('{{') ? render(match.bodyContains) : match.bodyContains)) return false;
   return true;
 }
 
 /** okIf: done only when one matches. refusedIf: done unless one matches. Neither: a 2xx answer is done. */
-export function outcomeOk(okIf: readonly MatchSpec[] | undefined, refusedIf: readonly MatchSpec[] | undefined, last: HttpResponse): boolean {
-  if (okIf && !okIf.some((m) => matchesAnswer(m, last))) return false;
-  if (refusedIf && refusedIf.some((m) => matchesAnswer(m, last))) return false;
+export function outcomeOk(okIf: readonly MatchSpec[] | undefined, refusedIf: readonly MatchSpec[] | undefined, last: HttpResponse, render?: (text: string) => string): boolean {
+  if (okIf && !okIf.some((m) => matchesAnswer(m, last, render))) return false;
+  if (refusedIf && refusedIf.some((m) => matchesAnswer(m, last, render))) return false;
   if (!okIf && !refusedIf) return last.status >= 200 && last.status < 300;
   return true;
 }

@@ -6,6 +6,12 @@ import { z } from 'zod';
  * are checked after this, against the names the spec declares (see `check-references.ts`).
  */
 
+/**
+ * A YAML key written with nothing after it (`permits:`) is null: read it as absent, so an optional
+ * part left empty means "none" instead of "is required".
+ */
+const orAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === null ? undefined : value), schema);
+
 const kebab = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case (lower-case words joined by "-")');
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const jsonValue: z.ZodType<unknown> = z.lazy(() => z.union([scalar, z.array(jsonValue), z.record(z.string(), jsonValue)]));
@@ -38,9 +44,12 @@ const identitiesSchema = z.strictObject({
   /** Patient ids are `<idPrefix><n>` from 1 (default `p`). */
   idPrefix: z.string().default('p'),
   /** Per-patient fields besides the identity and the secrets. */
-  fields: z.record(z.string(), fieldGen).default({}),
-  /** Or: pre-provisioned test identities (CSV with a header row, or a JSON array), path relative to the spec. */
-  pool: z.string().optional(),
+  fields: orAbsent(z.record(z.string(), fieldGen).default({})),
+  /**
+   * Or: pre-provisioned test identities: a file (CSV with a header row, or a JSON array) relative
+   * to the spec, or the rows themselves (a list of mappings).
+   */
+  pool: z.union([z.string(), z.array(z.record(z.string(), scalar)).min(1)]).optional(),
 });
 
 const secretSchema = z.strictObject({
@@ -80,6 +89,15 @@ const extractorSchema = z
   });
 export type ExtractorSpec = z.infer<typeof extractorSchema>;
 
+const matchSchema = z.strictObject({
+  status: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+  path: z.string().optional(),
+  pathPrefix: z.string().optional(),
+  /** Templates allowed: `"{{self.givenName}}"`. */
+  bodyContains: z.string().optional(),
+});
+export type MatchSpec = z.infer<typeof matchSchema>;
+
 export const requestSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   path: z.string().startsWith('/', 'must start with "/" (a path on the target)'),
@@ -98,16 +116,19 @@ export const requestSchema = z.strictObject({
   extract: z.record(z.string(), extractorSchema).optional(),
   /** Setup/cleanup: statuses that count as success (default any 2xx/3xx). */
   expect: z.array(z.number().int()).optional(),
+  /** Log-in, set-up, cleanup: the request did its work only when its answer matches one of these. */
+  okIf: z.array(matchSchema).optional(),
+  /** Log-in, set-up, cleanup: the request was refused when its answer matches one of these. */
+  refusedIf: z.array(matchSchema).optional(),
+  /**
+   * Set-up only: values read from the answer (extractor syntax) and kept on the patient set up
+   * (`setup.flows.forEachPatient`; in `seed`, `before` and `once`, once per patient with
+   * `{{patient.…}}` in the extractor), as `{{victim.name}}`, `{{self.name}}`, `{{patient.name}}`.
+   */
+  capture: z.record(z.string(), extractorSchema).optional(),
 });
 export type RequestSpec = z.infer<typeof requestSchema>;
 
-const matchSchema = z.strictObject({
-  status: z.union([z.number().int(), z.array(z.number().int())]).optional(),
-  path: z.string().optional(),
-  pathPrefix: z.string().optional(),
-  bodyContains: z.string().optional(),
-});
-export type MatchSpec = z.infer<typeof matchSchema>;
 
 const inputGen = z.union([
   z.strictObject({ oneOf: z.array(jsonValue).min(1) }),
@@ -177,7 +198,15 @@ const setupSchema = z.strictObject({
   /** A seeding endpoint: requests (usually one) sent by the setup actor with the world in a template (`{{world}}`). */
   seed: z.array(requestSchema).optional(),
   /** The site's own public flows run by the setup actor: requests repeated for each patient (`{{patient.…}}`). */
-  flows: z.strictObject({ forEachPatient: z.array(requestSchema).default([]), once: z.array(requestSchema).default([]) }).optional(),
+  flows: z
+    .strictObject({
+      /** Sent once before any patient is set up (a reset). */
+      before: orAbsent(z.array(requestSchema).default([])),
+      forEachPatient: orAbsent(z.array(requestSchema).default([])),
+      /** Sent once after every patient was set up. */
+      once: orAbsent(z.array(requestSchema).default([])),
+    })
+    .optional(),
 });
 
 /**
@@ -205,30 +234,64 @@ export const specSchema = z.strictObject({
   volatile: z.strictObject({ headers: z.array(z.string()).default([]), patterns: z.array(z.string()).default([]) }).optional(),
   identities: identitiesSchema,
   /** Top-level world values (slots, staff, clocks), templates not allowed. */
-  constants: z.record(z.string(), jsonValue).default({}),
-  secrets: z.record(kebab, secretSchema).default({}),
+  constants: orAbsent(z.record(z.string(), jsonValue).default({})),
+  secrets: orAbsent(z.record(kebab, secretSchema).default({})),
   actors: z.record(z.string(), actorSchema).refine((a) => Object.keys(a).length > 0, 'declare at least one actor'),
-  setup: setupSchema.default({}),
+  setup: orAbsent(setupSchema.default({})),
   actions: z.record(kebab, actionSchema).refine((a) => Object.keys(a).length > 0, 'declare at least one action'),
   /** The usual order of each actor's journey; random single steps are mixed in. */
   journeys: z.record(z.string(), z.array(z.string())).optional(),
   maxSteps: z.number().int().min(1).default(6),
-  policy: z
+  policy: orAbsent(
+    z
     .strictObject({
       /** action → condition; a mutating action whose rule is false is forbidden (default: allowed). */
-      permits: z.record(z.string(), z.string()).default({}),
+      permits: orAbsent(z.record(z.string(), z.string()).default({})),
       /** Any rule true → the actor may see the canary. No rules: the no-canary-leak oracle is off. */
       maySee: z.array(z.string()).optional(),
       /** Condition on `view` (and `world`): record views that must be audited (default all). */
       mustAudit: z.string().optional(),
     })
     .default({ permits: {} }),
+  ),
   /** Oracle ids to apply (default: every oracle that applies). */
   oracles: z.array(z.string()).optional(),
-  cleanup: z.array(requestSchema).default([]),
+  /** Requests sent after every run side: a list (once), or `{ forEachPatient, once }`. */
+  cleanup: orAbsent(
+    z
+      .union([
+        z.array(requestSchema),
+        z.strictObject({ forEachPatient: orAbsent(z.array(requestSchema).default([])), once: orAbsent(z.array(requestSchema).default([])) }),
+      ])
+      .default([]),
+  ),
   flaws: z.record(kebab, z.strictObject({ description: z.string().min(1), oracles: z.array(z.string()).min(1) })).default({}),
   variants: z.record(z.string(), z.array(z.string())).optional(),
   screens: screensSchema.optional(),
 });
 
 export type FlowSpec = z.infer<typeof specSchema>;
+
+/** Requests of one part of a spec and where that part is written (for errors and counts). */
+export interface RequestList {
+  requests: RequestSpec[];
+  path: (string | number)[];
+}
+
+/** `cleanup` in either form: a plain list is sent once. */
+export function cleanupOf(spec: FlowSpec): { forEachPatient: RequestList; once: RequestList } {
+  const cleanup = spec.cleanup;
+  if (Array.isArray(cleanup)) return { forEachPatient: { requests: [], path: ['cleanup', 'forEachPatient'] }, once: { requests: cleanup, path: ['cleanup'] } };
+  return { forEachPatient: { requests: cleanup.forEachPatient, path: ['cleanup', 'forEachPatient'] }, once: { requests: cleanup.once, path: ['cleanup', 'once'] } };
+}
+
+/** Every request set-up sends, with where each list is written: `seed`, `flows.before`, `flows.forEachPatient`, `flows.once`. */
+export function setupLists(spec: FlowSpec): { seed: RequestList; before: RequestList; forEachPatient: RequestList; once: RequestList } {
+  const flows = spec.setup.flows;
+  return {
+    seed: { requests: spec.setup.seed ?? [], path: ['setup', 'seed'] },
+    before: { requests: flows?.before ?? [], path: ['setup', 'flows', 'before'] },
+    forEachPatient: { requests: flows?.forEachPatient ?? [], path: ['setup', 'flows', 'forEachPatient'] },
+    once: { requests: flows?.once ?? [], path: ['setup', 'flows', 'once'] },
+  };
+}

@@ -70,8 +70,13 @@ export interface PoolRow {
   fields: JsonObject;
 }
 
-/** A pool of pre-provisioned test identities: CSV with a header row, or a JSON array of objects. */
-export function readPool(source: SpecSource, file: string): PoolRow[] {
+/**
+ * A pool of pre-provisioned test identities: a file (CSV with a header row, or a JSON array of
+ * objects), or the rows written in the spec itself.
+ */
+export function readPool(source: SpecSource, pool: string | readonly Record<string, unknown>[]): PoolRow[] {
+  if (typeof pool !== 'string') return poolRows(pool);
+  const file = pool;
   const path = resolve(dirname(source.file), file);
   let text: string;
   try {
@@ -98,6 +103,11 @@ export function readPool(source: SpecSource, file: string): PoolRow[] {
     });
   }
   if (rows.length === 0) return source.fail(['identities', 'pool'], 'the identity pool is empty');
+  return poolRows(rows);
+}
+
+/** Rows of a pool: identity columns apart from the person's other fields. */
+function poolRows(rows: readonly Record<string, unknown>[]): PoolRow[] {
   return rows.map((row) => {
     const identity: JsonObject = {};
     const fields: JsonObject = {};

@@ -8,9 +8,29 @@ import { readPath } from './expression.js';
  * renders to a string.
  */
 
-const piece = /\{\{\s*([^}|]+?)\s*(?:\|\s*([a-z0-9]+)\s*)?\}\}/g;
+const piece = /\{\{\s*([^}|]+?)\s*(?:\|\s*([a-z0-9]+)\s*(?:\(([^)]*)\))?\s*)?\}\}/g;
 
-export const filters: Record<string, (value: unknown) => unknown> = {
+/** The part of an ISO date (`YYYY-MM-DD`, a time after it allowed) at `index` (0 year, 1 month, 2 day), or '' when it is not one. */
+function datePart(value: unknown, index: 0 | 1 | 2): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value ?? ''));
+  return match ? (match[index + 1] ?? '') : '';
+}
+
+/** A filter: the value, and the numbers given in brackets (`slice(0, 3)`). */
+export type TemplateFilter = (value: unknown, args: readonly number[]) => unknown;
+
+/** How many numbers each filter takes in brackets: `[least, most]` (none: no brackets). */
+export const filterArity: Record<string, readonly [number, number]> = { slice: [1, 2] };
+
+export const filters: Record<string, TemplateFilter> = {
+  /** Day of an ISO date, zero-padded: "07". */
+  day: (v) => datePart(v, 2),
+  /** Month of an ISO date, zero-padded: "03". */
+  month: (v) => datePart(v, 1),
+  /** Year of an ISO date: "1984". */
+  year: (v) => datePart(v, 0),
+  /** Part of the text, as String.prototype.slice: `slice(0, 3)`, `slice(-4)`. */
+  slice: (v, args) => String(v ?? '').slice(args[0], args[1]),
   last4: (v) => String(v ?? '').replace(/\s+/g, '').slice(-4),
   upper: (v) => String(v ?? '').toUpperCase(),
   lower: (v) => String(v ?? '').toLowerCase(),
@@ -25,14 +45,22 @@ export const filters: Record<string, (value: unknown) => unknown> = {
 export interface TemplateRef {
   path: string[];
   filter: string | undefined;
+  /** The filter's arguments as written in brackets (`slice(0, 3)` → "0, 3"). */
+  args?: string;
   text: string;
+}
+
+/** A filter's arguments as numbers (`"0, 3"` → [0, 3]); NaN where one is not an integer. */
+export function filterArgs(text: string | undefined): number[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((part) => (/^\s*-?\d+\s*$/.test(part) ? Number(part) : Number.NaN));
 }
 
 /** The references a template string makes. */
 export function templateRefs(text: string): TemplateRef[] {
   const refs: TemplateRef[] = [];
   for (const m of text.matchAll(piece)) {
-    refs.push({ path: (m[1] ?? '').split('.'), filter: m[2], text: (m[1] ?? '').trim() });
+    refs.push({ path: (m[1] ?? '').split('.'), filter: m[2], ...(m[3] !== undefined ? { args: m[3] } : {}), text: (m[1] ?? '').trim() });
   }
   return refs;
 }
@@ -56,7 +84,7 @@ export interface RenderContext {
 function resolve(ref: TemplateRef, context: RenderContext): unknown {
   let value = readPath(context.scope, ref.path);
   if (value === null) context.onMissing?.(ref);
-  if (ref.filter !== undefined) value = filters[ref.filter]?.(value) ?? value;
+  if (ref.filter !== undefined) value = filters[ref.filter]?.(value, filterArgs(ref.args)) ?? value;
   context.onValue?.(ref, value);
   return value;
 }
@@ -64,8 +92,8 @@ function resolve(ref: TemplateRef, context: RenderContext): unknown {
 export function renderString(text: string, context: RenderContext): unknown {
   const whole = /^\{\{[^}]*\}\}$/.test(text.trim()) ? templateRefs(text.trim()) : [];
   if (whole.length === 1 && whole[0]) return resolve(whole[0], context);
-  return text.replace(piece, (_all, path: string, filter: string | undefined) => {
-    const value = resolve({ path: path.split('.'), filter, text: path.trim() }, context);
+  return text.replace(piece, (_all, path: string, filter: string | undefined, args: string | undefined) => {
+    const value = resolve({ path: path.split('.'), filter, ...(args !== undefined ? { args } : {}), text: path.trim() }, context);
     return value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   });
 }

@@ -97,5 +97,7 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   if (document.status === 'interrupted') return exitCode.interrupted;
   // The report above says what ran; the run itself could not go on.
   if (gaveUp) throw gaveUp;
-  return document.findings.length > 0 ? exitCode.findings : exitCode.clean;
+  if (document.findings.length > 0) return exitCode.findings;
+  // Not a pass: the run could not test what it was asked to (the summary says why).
+  return document.status === 'inconclusive' ? exitCode.error : exitCode.clean;
 }

@@ -1,4 +1,5 @@
 import type { Step, StepResult } from '../../model/model.js';
+import type { RequestOutcome } from '../../model/request-outcome.js';
 import type { LiveSite } from './types.js';
 
 /**
@@ -10,8 +11,14 @@ import type { LiveSite } from './types.js';
 export interface HttpBinding<W extends object = object> {
   /** How worlds get onto the site, for the README and messages. */
   setupMethod: 'seeding-endpoint' | 'public-flows' | 'identity-pool';
-  /** Put `world` on the site before a run (through a seeding endpoint, the site's own sign-up and booking flows, or a pool). */
-  setup(world: W, site: LiveSite): Promise<void>;
+  /**
+   * Put `world` on the site before a run (through a seeding endpoint, the site's own sign-up and
+   * booking flows, or a pool). It may return the world as the site now holds it (values the site
+   * assigned, such as customer ids, kept on their patients): the run side is then judged on that
+   * world. A set-up the site did not accept throws `BF_SETUP_FAILED` (the case is not judged, and
+   * counted) or `BF_TRANSPORT`.
+   */
+  setup(world: W, site: LiveSite): Promise<W | void>;
   /**
    * Perform one step as its actor and report what happened. `world` is the server-side world
    * before the step as the model's reference semantics sees it (for ids and names to type).
@@ -22,6 +29,8 @@ export interface HttpBinding<W extends object = object> {
    * ends: what it could not do, so nothing passes silently (a declared session never seen).
    */
   notes?(): string[];
+  /** How each kind of set-up, log-in, extractor and cleanup request went so far (optional), for the run's document. */
+  outcomes?(): RequestOutcome[];
   /** Remove what the run created (optional; runs after every run, even after a failure). */
   cleanup?(world: W, site: LiveSite): Promise<void>;
 }

@@ -176,5 +176,12 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
     await site?.close();
   }
   document.target = options.staging ? 'staging' : target;
+  const outcomes = binding.outcomes?.() ?? [];
+  if (outcomes.length > 0) document.outcomes = outcomes;
+  // A run that stopped because the target kept failing (or never took a set-up) tested less than it was asked.
+  if (gaveUp && document.status !== 'interrupted') {
+    document.status = 'inconclusive';
+    document.reason = gaveUp.message;
+  }
   return gaveUp ? { document, gaveUp } : { document };
 }

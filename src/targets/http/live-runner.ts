@@ -11,6 +11,9 @@ import type { LiveSiteHandle } from './create-live-site.js';
 import { timingSampler, type TimingOptions } from './timing-sampler.js';
 import { cloneWorld } from '../../world/clone-world.js';
 
+/** Set-ups refused in a row, with none ever accepted, after which a run stops. */
+const setupAttemptsBeforeGivingUp = 8;
+
 /** Pairs of runs of each calibration world (each pair: the two sides, as twins run). */
 const calibrationRounds = 3;
 
@@ -47,6 +50,7 @@ export interface LiveRunnerOptions {
 export interface LiveRunner extends CaseRunner {
   /** Transport problems seen so far, grouped by where and what. */
   problems(): TransportProblem[];
+
 }
 
 /**
@@ -62,6 +66,8 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   const { model, binding } = options;
   let noise: NoiseMask | undefined;
   const problems = new Map<string, TransportProblem>();
+  /** Set-ups the site accepted, and refused in a row: a site that never takes one is given up on. */
+  const setups = { ok: 0, refusedInARow: 0 };
   let consecutive = 0;
   let spent = false;
   const budgetSpent = () => {
@@ -85,12 +91,33 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     }
   };
 
-  async function runSide(side: TraceSide, world: object, kase: TwinCase): Promise<{ trace: Trace; failedAt: number | null }> {
+  /**
+   * A set-up the site refused: the case is not judged (the binding counts the request). When the
+   * site has never accepted one and refused `setupAttemptsBeforeGivingUp` in a row, the run stops:
+   * every further case would be refused the same way.
+   */
+  const recordSetup = (error: BookfuzzError) => {
+    setups.refusedInARow++;
+    if (setups.ok === 0 && setups.refusedInARow === setupAttemptsBeforeGivingUp) {
+      options.onGiveUp?.(
+        new BookfuzzError('BF_SETUP_FAILED', `the site refused the set-up of every world (${setups.refusedInARow} in a row), the run stopped: ${error.message}`, {
+          where: error.where,
+          cause: error,
+        }),
+      );
+    }
+  };
+
+  async function runSide(side: TraceSide, given: object, kase: TwinCase): Promise<{ trace: Trace; failedAt: number | null; setupFailed?: string }> {
     const site = options.openSite(side);
     const steps: TraceStep[] = [];
     let failedAt: number | null = null;
+    // The world as the site holds it once set up (values it assigned, on their patients).
+    let world = given;
     try {
-      await binding.setup(world, site);
+      world = (await binding.setup(given, site)) ?? given;
+      setups.ok++;
+      setups.refusedInARow = 0;
       const reference = model.simulator(cloneWorld(world), new Set());
       for (const [index, step] of kase.steps.entries()) {
         const before = cloneWorld(reference.world());
@@ -126,6 +153,11 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       if (failedAt === null) consecutive = 0;
       return { trace: { world, steps, after: reference.world() }, failedAt };
     } catch (error) {
+      if (isBookfuzzError(error) && error.code === 'BF_SETUP_FAILED' && failedAt === null) {
+        // The site did not accept this world: the case is not judged, and the run counts it.
+        recordSetup(error);
+        return { trace: { world, steps: [], after: world }, failedAt: 0, setupFailed: error.message };
+      }
       if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED') && failedAt === null) {
         // Setting the world up failed: nothing to judge in this case.
         if (error.code === 'BF_TRANSPORT') record(error);
@@ -178,6 +210,11 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       b.trace.steps = b.trace.steps.slice(0, cut);
       const hiddenFrom = model.secrets[kase.secret]?.hiddenFrom ?? [];
       const run: TwinRun = { model, secret: { name: kase.secret, hiddenFrom, variation: kase.variation }, a: a.trace, b: b.trace };
+      const setupFailed = a.setupFailed ?? b.setupFailed;
+      if (setupFailed !== undefined) {
+        run.unjudged = `${a.setupFailed !== undefined ? 'world A' : 'world B'}: ${setupFailed}`;
+        return run;
+      }
       if (runOptions?.timing === true && a.failedAt === null && b.failedAt === null) {
         try {
           const sample = await sampler.sampleRun(kase, run);
@@ -213,6 +250,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       learn([run.a, run.b].map((trace) => trace.steps.slice(0, cut).map((s) => s.result.observation)));
     },
     problems: () => [...problems.values()],
+
   };
   return runner;
 }
