@@ -1,7 +1,9 @@
 import type { Entry, Har, PostData } from 'har-format';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { identityArb } from '../identity/identity.js';
+import { parse } from 'yaml';
+import { identityArb, type Identity } from '../identity/identity.js';
+import { isValidNhsNumber } from '../identity/nhs-number.js';
 import { startStagingSite } from '../staging/index.js';
 import { importHar } from './import-har.js';
 import { loadSpecModel } from './load-spec-model.js';
@@ -142,3 +144,211 @@ describe('importHar: a recorded journey becomes a runnable spec', () => {
     expect(fixed.findings).toEqual([]);
   });
 });
+
+/** One hand-made HAR entry. */
+function entry(
+  method: string,
+  url: string,
+  options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; status?: number; html?: string; location?: string } = {},
+): Entry {
+  const postData: PostData | undefined = options.form
+    ? { mimeType: 'application/x-www-form-urlencoded', params: Object.entries(options.form).map(([name, value]) => ({ name, value })) }
+    : options.json !== undefined
+      ? { mimeType: 'application/json', text: JSON.stringify(options.json) }
+      : undefined;
+  const text = options.html ?? '<!doctype html><p>ok</p>';
+  return {
+    startedDateTime: '2026-01-01T00:00:00.000Z',
+    time: 1,
+    request: {
+      method,
+      url,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: Object.entries({ 'User-Agent': 'Mozilla/5.0', Accept: '*/*', ...(options.headers ?? {}) }).map(([name, value]) => ({ name, value })),
+      queryString: [],
+      headersSize: -1,
+      bodySize: -1,
+      ...(postData ? { postData } : {}),
+    },
+    response: {
+      status: options.status ?? 200,
+      statusText: '',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [{ name: 'set-cookie', value: 'app_session=abc; Path=/' }, ...(options.location ? [{ name: 'location', value: options.location }] : [])],
+      content: { size: text.length, mimeType: 'text/html; charset=utf-8', text },
+      redirectURL: options.location ?? '',
+      headersSize: -1,
+      bodySize: text.length,
+    },
+    cache: {},
+    timings: { send: 0, wait: 1, receive: 0 },
+  };
+}
+
+const har = (entries: Entry[]): Har => ({ log: { version: '1.2', creator: { name: 'hand', version: '1' }, entries } });
+const site = 'http://127.0.0.1:9';
+
+interface ImportedSpec {
+  identities: { count: number; idPrefix: string; fields?: Record<string, unknown> };
+  actors: Record<string, { is?: number; login?: { path: string; form?: Record<string, string>; json?: unknown }[] }>;
+  setup?: { seed: { method: string; path: string; headers?: Record<string, string>; json: unknown; expect?: number[] }[] };
+  constants?: Record<string, unknown>;
+  actions: Record<string, { target?: string; requests: { method: string; path: string; form?: Record<string, string>; json?: unknown }[] }>;
+}
+
+/** Import, check that the skeleton loads as a spec, and give it back parsed. */
+async function imported(entries: Entry[]): Promise<{ yaml: string; spec: ImportedSpec }> {
+  const yaml = importHar(har(entries), { name: 'hand-made' });
+  await loadSpecModel('/tmp/hand-made.yaml', { text: yaml });
+  return { yaml, spec: parse(yaml) as ImportedSpec };
+}
+
+describe('importHar: sites with their own conventions', () => {
+  const [ann, ben, cat] = fc.sample(identityArb(), { seed: 7, numRuns: 3 });
+  if (!ann || !ben || !cat) throw new Error('no identities');
+  const person = (p: Identity, extra: Record<string, unknown>) => ({ nhs_no: p.nhsNumber, first_name: p.givenName, last_name: p.familyName, dob: p.dateOfBirth, email: p.email, ...extra });
+
+  it('takes a seeding call by its shape: path, method and token header as recorded, other headers kept or dropped', async () => {
+    const { spec, yaml } = await imported([
+      entry('GET', `${site}/`, { headers: { 'x-tenant': 'demo' } }),
+      entry('PUT', `${site}/internal/fixtures?replace=1`, {
+        json: { tenant: 'demo', patients: [person(ann, { doses: 1, pin: 'Pin-4471' }), person(ben, { doses: 0, pin: 'Pin-9902' })] },
+        headers: { Authorization: 'Bearer s3cr3t-abc', 'x-tenant': 'demo', 'x-harness-run': 'run-77f1', Cookie: 'app_session=abc', 'Content-Type': 'application/json', 'sec-fetch-mode': 'cors' },
+        status: 204,
+      }),
+      entry('POST', `${site}/lookup`, { form: { nhs: ann.nhsNumber }, headers: { 'x-tenant': 'demo' } }),
+    ]);
+    expect(spec.setup?.seed).toEqual([
+      {
+        method: 'PUT',
+        path: '/internal/fixtures?replace=1',
+        headers: { authorization: 'Bearer {{seedToken}}', 'x-tenant': 'demo', 'x-harness-run': '{{seedToken}}' },
+        json: {
+          tenant: 'demo',
+          patients: {
+            $each: 'world.patients',
+            as: 'p',
+            do: {
+              nhs_no: '{{p.identity.nhsNumber}}',
+              first_name: '{{p.identity.givenName}}',
+              last_name: '{{p.identity.familyName}}',
+              dob: '{{p.identity.dateOfBirth}}',
+              email: '{{p.identity.email}}',
+              doses: '{{p.doses}}',
+              pin: '{{p.pin}}',
+            },
+          },
+        },
+        expect: [204],
+      },
+    ]);
+    expect(spec.identities).toEqual({ count: 2, idPrefix: 'p', fields: { doses: { oneOf: [1, 0] }, pin: { oneOf: ['Pin-4471', 'Pin-9902'] } } });
+    expect(yaml).not.toContain('s3cr3t');
+    expect(yaml).not.toContain('run-77f1');
+    expect(yaml).toContain('--seed-token <token>');
+    expect(spec.actions['send-lookup']?.requests[1]?.form).toEqual({ nhs: '{{victim.nhsNumber}}' });
+  });
+
+  it("keeps bookfuzz's own patient shape as {{world.patients}}, on any path", async () => {
+    const world = [
+      { id: 'pt1', identity: { ...ann }, doses: 2 },
+      { id: 'pt2', identity: { ...ben }, doses: 0 },
+    ];
+    const { spec } = await imported([entry('POST', `${site}/qa/seed`, { json: { people: world }, headers: { 'x-seed-token': 'tok' } }), entry('GET', `${site}/status?nhs=${ben.nhsNumber}`)]);
+    expect(spec.setup?.seed[0]).toMatchObject({ path: '/qa/seed', headers: { 'x-seed-token': '{{seedToken}}' }, json: { people: '{{world.patients}}' } });
+    expect(spec.identities).toMatchObject({ count: 2, idPrefix: 'pt', fields: { doses: { oneOf: [2, 0] } } });
+    expect(spec.actions['open-status']).toMatchObject({ target: 'patient', requests: [{ method: 'GET', path: '/status?nhs={{victim.nhsNumber}}' }] });
+  });
+
+  it('is no seeding call when the list holds no people, or people the journey never names', async () => {
+    const slots = entry('POST', `${site}/admin/slots`, { json: { slots: [{ at: '2026-12-01 09:00', site: 'Leeds' }] } });
+    const strangers = entry('POST', `${site}/admin/people`, { json: { people: [person(cat, { doses: 1 })] }, headers: { 'x-api-key': 'k' } });
+    const { spec } = await imported([slots, strangers, entry('POST', `${site}/lookup`, { form: { nhs: '9434765919' } })]);
+    expect(spec.setup).toBeUndefined();
+    expect(Object.keys(spec.actions)).toEqual(['send-slots', 'send-people', 'send-lookup']);
+  });
+
+  it("templates each value against the person it belongs to: the signed-in actor's as self, the person named as victim", async () => {
+    const { spec } = await imported([
+      entry('POST', `${site}/test/reset`, { json: { users: [person(ann, { password: 'Horse-Battery-1' }), person(ben, { password: 'Staple-Grape-2' }), person(cat, { password: 'Ocean-Lamp-3' })] }, headers: { 'x-seed-token': 't' } }),
+      entry('GET', `${site}/login`),
+      entry('POST', `${site}/login`, { form: { username: ann.email, password: 'Horse-Battery-1' }, status: 302, location: '/home' }),
+      entry('GET', `${site}/home`),
+      entry('GET', `${site}/family/add`),
+      entry('POST', `${site}/family/add`, { form: { nhs: ben.nhsNumber, surname: ben.familyName.toUpperCase(), born: ben.dateOfBirth.split('-').reverse().join('/'), contact: ann.email } }),
+    ]);
+    expect(spec.actors['visitor']).toMatchObject({ is: 0, login: [{ path: '/login' }, { path: '/login', form: { username: '{{self.email}}', password: '{{self.password}}' } }] });
+    expect(Object.keys(spec.actions)).toEqual(['send-add']);
+    expect(spec.actions['send-add']?.target).toBe('patient');
+    expect(spec.actions['send-add']?.requests.at(-1)?.form).toEqual({
+      nhs: '{{victim.nhsNumber}}',
+      surname: '{{victim.familyName | upper}}',
+      born: '{{victim.dateOfBirth | day}}/{{victim.dateOfBirth | month}}/{{victim.dateOfBirth | year}}',
+      contact: '{{self.email}}',
+    });
+  });
+
+  it('names a second person of the same request by their place in the world, never as a second victim', async () => {
+    const { spec } = await imported([
+      entry('POST', `${site}/seed`, { json: [person(ann, {}), person(ben, {})], headers: { 'x-seed-token': 't' } }),
+      entry('POST', `${site}/link`, { json: { child: { nhs: ben.nhsNumber }, parent: { nhs: ann.nhsNumber } } }),
+    ]);
+    expect(spec.setup?.seed[0]?.path).toBe('/seed');
+    expect(spec.actions['send-link']?.requests[0]?.json).toEqual({ child: { nhs: '{{victim.nhsNumber}}' }, parent: { nhs: '{{world.patients.0.identity.nhsNumber}}' } });
+  });
+
+  it('recognises formats and parts: dashed, spaced, case, no space, three date fields, an unambiguous slice', async () => {
+    const [year, month, day] = ann.dateOfBirth.split('-');
+    const postcode = ann.postcode;
+    const { spec } = await imported([
+      entry('POST', `${site}/seed`, { json: { patients: [person(ann, { postcode }), person(ben, { postcode: ben.postcode })] }, headers: { 'x-seed-token': 't' } }),
+      entry('POST', `${site}/verify`, {
+        json: {
+          nhs: ann.nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3'),
+          spaced: ann.nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3'),
+          nhsLast4: ann.nhsNumber.slice(6),
+          name: `${ann.givenName} ${ann.familyName}`,
+          given: ann.givenName.toLowerCase(),
+          mail: ann.email.toUpperCase(),
+          pc: postcode.replace(' ', ''),
+          birth: { yyyy: year, mm: month, dd: day },
+          note: 'no change',
+          count: '1',
+        },
+      }),
+    ]);
+    expect(spec.actions['send-verify']?.requests[0]?.json).toEqual({
+      nhs: '{{victim.nhsNumber | slice(0, 3)}}-{{victim.nhsNumber | slice(3, 6)}}-{{victim.nhsNumber | slice(6)}}',
+      spaced: '{{victim.nhsNumber | spaced}}',
+      nhsLast4: '{{victim.nhsNumber | slice(6)}}',
+      name: '{{victim.givenName}} {{victim.familyName}}',
+      given: '{{victim.givenName | lower}}',
+      mail: '{{victim.email | upper}}',
+      pc: '{{victim.postcode | nospace}}',
+      birth: { yyyy: '{{victim.dateOfBirth | year}}', mm: '{{victim.dateOfBirth | month}}', dd: '{{victim.dateOfBirth | day}}' },
+      note: 'no change',
+      count: '1',
+    });
+  });
+
+  it('leaves a part literal when it is ambiguous or too short to say whose it is', async () => {
+    // Two people whose NHS numbers share their last four digits: the four digits name neither.
+    const twin = { ...ben, nhsNumber: sameLastFour(ann.nhsNumber) };
+    const { spec } = await imported([
+      entry('POST', `${site}/seed`, { json: { patients: [person(ann, {}), person(twin, {})] }, headers: { 'x-seed-token': 't' } }),
+      entry('POST', `${site}/check`, { form: { nhs: ann.nhsNumber, nhs_last4: ann.nhsNumber.slice(6), code: ann.nhsNumber.slice(2, 6) } }),
+    ]);
+    expect(spec.actions['send-check']?.requests[0]?.form).toEqual({ nhs: '{{victim.nhsNumber}}', nhs_last4: ann.nhsNumber.slice(6), code: ann.nhsNumber.slice(2, 6) });
+  });
+});
+
+/** Another valid test-range NHS number with the same last four digits. */
+function sameLastFour(nhs: string): string {
+  for (let first6 = 999_000; first6 <= 999_999; first6++) {
+    const candidate = `${first6}${nhs.slice(6)}`;
+    if (candidate !== nhs && isValidNhsNumber(candidate)) return candidate;
+  }
+  throw new Error('none');
+}
