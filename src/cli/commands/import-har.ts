@@ -25,7 +25,8 @@ export async function importHarCommand(io: Io, args: ImportHarArgs): Promise<num
   if (args.out === undefined) io.stdout.write(yaml);
   else {
     writeFileAtomic(args.out, yaml);
-    io.stdout.write(`wrote ${args.out} (${har.log.entries.length} recorded requests); mark the secret, then: bookfuzz fuzz ${args.out} --target <site>\n`);
+    const token = yaml.includes('{{seedToken}}') ? ' --seed-token <token>' : '';
+    io.stdout.write(`wrote ${args.out} (${har.log.entries.length} recorded requests); mark the secret, then: bookfuzz fuzz ${args.out} --target <site>${token}\n`);
   }
   return 0;
 }
