@@ -105,7 +105,7 @@ export function renderValue(value: unknown, context: RenderContext): Json {
     // `{ $each: world.patients, as: p, do: … }`: one rendered `do` per element (`{{p.…}}`, `{{index}}` from 1).
     const list = readPath(context.scope, value.$each.split('.'));
     if (!Array.isArray(list)) return [];
-    return list.map((item, i) => renderValue(value.do, { ...context, scope: { ...context.scope, [value.as]: item, index: i + 1 } }));
+    return list.map((item, i) => renderValue(value.do, { ...context, scope: { ...context.scope, [value.as]: flatIdentity(item), index: i + 1 } }));
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, context));
   if (value !== null && typeof value === 'object') {
@@ -124,6 +124,14 @@ export function renderStrings(record: Record<string, string>, context: RenderCon
     out[k] = rendered === null || rendered === undefined ? '' : typeof rendered === 'object' ? JSON.stringify(rendered) : String(rendered);
   }
   return out;
+}
+
+/** A patient as templates see it: its identity fields next to its own (`p.nhsNumber` as well as `p.identity.nhsNumber`). */
+function flatIdentity(item: unknown): unknown {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+  const identity = (item as Record<string, unknown>)['identity'];
+  if (identity === null || typeof identity !== 'object' || Array.isArray(identity)) return item;
+  return { ...identity, ...item };
 }
 
 export interface EachBlock {
