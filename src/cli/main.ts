@@ -82,6 +82,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('staging', { type: 'boolean', default: false, describe: 'replay against the embedded staging site' })
           .option('allow-host', { type: 'string', array: true, describe: 'a host besides loopback that may be contacted' })
           .option('seed-token', { type: 'string', describe: "the site's seeding token" })
+          .option('allow-irreversible', { type: 'boolean', default: false, describe: 'flow specs: also send steps marked irreversible (else such findings are SKIPPED against a site)' })
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
         if (a.staging && a.target !== undefined) throw new BookfuzzError('BF_USAGE', 'give --target or --staging, not both');
@@ -94,6 +95,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           staging: a.staging,
           allowHosts: a['allow-host'],
           seedToken: a['seed-token'],
+          allowIrreversible: a['allow-irreversible'],
         });
       },
     )

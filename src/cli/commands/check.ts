@@ -5,6 +5,7 @@ import { saveFinding } from '../../engine/corpus.js';
 import type { RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import { loadModel } from '../../model/load-model.js';
+import type { Model } from '../../model/model.js';
 import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderNotes, renderSummary } from '../../report/console.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
@@ -38,6 +39,7 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
   for (const name of args.models) {
     if (args.signal?.aborted) break;
     const model = await loadModel(name, io.cwd);
+    await refuseSpecWithoutScreens(model, name);
     const progress = progressListener(io.stderr, !args.json);
     try {
       documents.push(
@@ -83,4 +85,19 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
     return exitCode.interrupted;
   }
   return documents.some((d) => d.findings.length > 0) ? exitCode.findings : exitCode.clean;
+}
+
+/**
+ * A flow spec without `screens` has no reference semantics to check in model mode (its simulator
+ * only keeps the world), so `check` would pass on nothing: refused with exit 2 and a pointer to
+ * `fuzz`.
+ */
+async function refuseSpecWithoutScreens(model: Model, name: string): Promise<void> {
+  if (model.source === undefined || !/\.(ya?ml|json)$/i.test(model.source)) return;
+  const { readSpecSource } = await import('../../spec/spec-source.js');
+  const value = readSpecSource(model.source).value;
+  const screens = value !== null && typeof value === 'object' ? (value as { screens?: unknown }).screens : undefined;
+  if (screens === undefined || screens === null) {
+    throw new BookfuzzError('BF_USAGE', `model mode needs screens (or use fuzz): ${name} has no screens`);
+  }
 }
