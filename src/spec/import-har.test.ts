@@ -262,6 +262,21 @@ describe('importHar: sites with their own conventions', () => {
     expect(spec.actions['open-status']).toMatchObject({ target: 'patient', requests: [{ method: 'GET', path: '/status?nhs={{victim.nhsNumber}}' }] });
   });
 
+  it("writes a recorded person's id as the patient's number, id or a field of its own, never over the patient's id", async () => {
+    const numbered = await imported([
+      entry('POST', `${site}/seed`, { json: { people: [{ id: 1, ...person(ann, {}) }, { id: 2, ...person(ben, {}) }] }, headers: { 'x-seed-token': 't' } }),
+      entry('POST', `${site}/find`, { form: { nhs: ben.nhsNumber } }),
+    ]);
+    expect(numbered.spec.setup?.seed[0]?.json).toMatchObject({ people: { do: { id: '{{index}}' } } });
+    const chosen = await imported([
+      entry('POST', `${site}/seed`, { json: { people: [{ id: 'a7f3-91', ...person(ann, {}) }, { id: 'c2e8-07', ...person(ben, {}) }] }, headers: { 'x-seed-token': 't' } }),
+      entry('POST', `${site}/find`, { form: { nhs: ben.nhsNumber, ref: 'c2e8-07' } }),
+    ]);
+    expect(chosen.spec.setup?.seed[0]?.json).toMatchObject({ people: { do: { id: '{{p.recordedId}}' } } });
+    expect(chosen.spec.identities).toEqual({ count: 2, idPrefix: 'p', fields: { recordedId: { oneOf: ['a7f3-91', 'c2e8-07'] } } });
+    expect(chosen.spec.actions['send-find']?.requests[0]?.form).toEqual({ nhs: '{{victim.nhsNumber}}', ref: '{{victim.recordedId}}' });
+  });
+
   it('is no seeding call when the list holds no people, or people the journey never names', async () => {
     const slots = entry('POST', `${site}/admin/slots`, { json: { slots: [{ at: '2026-12-01 09:00', site: 'Leeds' }] } });
     const strangers = entry('POST', `${site}/admin/people`, { json: { people: [person(cat, { doses: 1 })] }, headers: { 'x-api-key': 'k' } });

@@ -212,7 +212,9 @@ function rolesOf(objects: readonly JsonObject[], fields: Map<string, Json[]>, to
     }
     if (top && squash(key) === 'id' && new Set(values.map((v) => JSON.stringify(v))).size === values.length) {
       if (values.every((v, i) => v === i + 1)) roles[key] = { role: 'index' };
-      else if (values.every((v) => typeof v === 'string' && /\d+$/.test(v))) roles[key] = { role: 'id' };
+      else if (values.every((v) => typeof v === 'string' && /^[A-Za-z_-]*\d+$/.test(v)) && new Set(values.map((v) => String(v).replace(/\d+$/, ''))).size === 1) {
+        roles[key] = { role: 'id' };
+      }
       if (roles[key]) continue;
     }
     const strings = values.every((v) => typeof v === 'string') ? (values as string[]).map((v) => v.trim()) : [];
@@ -226,7 +228,10 @@ function rolesOf(objects: readonly JsonObject[], fields: Map<string, Json[]>, to
       roles[key] = { role: 'fullName' };
       continue;
     }
-    const name = fields.has(key) ? `${key}2` : key;
+    // A field may not take the place of the patient's own id, identity or identity values.
+    const reserved = key === 'id' || key === 'identity' || identityFieldNames.includes(key);
+    let name = reserved ? `recorded${key.charAt(0).toUpperCase()}${key.slice(1)}` : key;
+    while (fields.has(name)) name = `${name}2`;
     fields.set(name, values.map((v) => v ?? null));
     roles[key] = { role: 'field', name };
   }
@@ -300,7 +305,7 @@ function seedCallOf(entry: Entry, later: readonly Entry[]): SeedCall | undefined
     identity?.role === 'nested' &&
     Object.entries(identity.keys).every(([k, r]) => r.role === 'identity' && r.field === k && r.format === formatsOf(r.field)[0]) &&
     Object.entries(roles).every(([k, r]) => k === 'identity' || (k === 'id' && r.role === 'id') || r.role === 'field');
-  const ids = found.people.map((p) => p['id']).filter((v): v is string => typeof v === 'string');
+  const ids = roles['id']?.role === 'id' ? found.people.map((p) => p['id']).filter((v): v is string => typeof v === 'string') : [];
   const idPrefix = (ids[0] ?? 'p1').replace(/\d+$/, '') || 'p';
   return { entry, at: found.at, people: found.people, ownShape, roles, fields, persons, idPrefix };
 }
