@@ -310,27 +310,22 @@ function seedCallOf(entry: Entry, later: readonly Entry[]): SeedCall | undefined
   return { entry, at: found.at, people: found.people, ownShape, roles, fields, persons, idPrefix };
 }
 
-/** The `$each` body that writes generated patients in the recorded people's shape. */
-function eachBody(roles: Record<string, KeyRole>, identityAt: string, fieldsAt: string): JsonObject {
+/**
+ * The `$each` body that writes generated patients in the recorded people's shape; `sample` is a
+ * recorded person (a date's separator is taken from it).
+ */
+function eachBody(roles: Record<string, KeyRole>, sample: JsonObject | undefined, identityAt: string, fieldsAt: string): JsonObject {
   const out: JsonObject = {};
   for (const [key, role] of Object.entries(roles)) {
-    if (role.role === 'identity') out[key] = role.format.template(identityAt, '');
+    const value = sample?.[key];
+    if (role.role === 'identity') out[key] = role.format.template(identityAt, typeof value === 'string' ? value.trim() : '');
     else if (role.role === 'fullName') out[key] = `${ref(identityAt, 'givenName')} ${ref(identityAt, 'familyName')}`;
     else if (role.role === 'id') out[key] = ref(fieldsAt, 'id');
     else if (role.role === 'index') out[key] = '{{index}}';
-    else if (role.role === 'nested') out[key] = eachBody(role.keys, identityAt, fieldsAt);
+    else if (role.role === 'nested') out[key] = eachBody(role.keys, isObject(value ?? null) ? (value as JsonObject) : undefined, identityAt, fieldsAt);
     else out[key] = ref(fieldsAt, role.name);
   }
   return out;
-}
-
-/** DMY formats write their separator from the recorded value: give them one. */
-function fixSeparators(roles: Record<string, KeyRole>, sample: JsonObject | undefined, body: JsonObject): void {
-  for (const [key, role] of Object.entries(roles)) {
-    const value = sample?.[key];
-    if (role.role === 'identity' && typeof value === 'string') body[key] = role.format.template('p.identity', value.trim());
-    if (role.role === 'nested' && isObject(value) && isObject(body[key] ?? null)) fixSeparators(role.keys, value, body[key] as JsonObject);
-  }
 }
 
 /** Replace the value at `at` in a JSON document (a copy). */
@@ -533,9 +528,7 @@ function seedRequest(seed: SeedCall, others: readonly Entry[]): { request: Impor
   let list: Json;
   if (seed.ownShape) list = '{{world.patients}}';
   else {
-    const each = eachBody(seed.roles, 'p.identity', 'p');
-    fixSeparators(seed.roles, seed.people[0], each);
-    list = { $each: 'world.patients', as: 'p', do: each };
+    list = { $each: 'world.patients', as: 'p', do: eachBody(seed.roles, seed.people[0], 'p.identity', 'p') };
   }
   let json = replaceAt(body, seed.at, list);
   // bookfuzz's own convention: the world's other values are the spec's constants.
@@ -575,6 +568,160 @@ function seedRequest(seed: SeedCall, others: readonly Entry[]): { request: Impor
   return { request, constants, usesToken };
 }
 
+/** A recorded request and the answer it had, for tokens a later request sends back. */
+interface Answered {
+  entry: Entry;
+  request: ImportedRequest;
+}
+
+/**
+ * The extractor template of a CSRF-looking value sent back from an earlier answer (an extractor
+ * is added to the request that got that answer), or undefined.
+ */
+function csrfTemplate(answered: readonly Answered[], name: string, value: string): string | undefined {
+  if (!csrfName.test(name) || value.length < 8) return undefined;
+  for (let i = answered.length - 1; i >= 0; i--) {
+    const previous = answered[i];
+    if (!previous) continue;
+    const text = previous.entry.response.content.text ?? '';
+    if (!text.includes(value)) continue;
+    const extract = (previous.request.extract ??= {});
+    const html = /name=["']?([\w-]+)["']?[^>]*value=["']?([^"'>\s]+)/g;
+    for (const m of text.matchAll(html)) {
+      if (m[2] === value && m[1]) {
+        extract[kebabName(m[1])] = { css: `input[name=${m[1]}]`, attr: 'value' };
+        return `{{extract.${kebabName(m[1])}}}`;
+      }
+    }
+    try {
+      const pointer = pointerTo(JSON.parse(text), value);
+      if (pointer !== undefined) {
+        extract[kebabName(name)] = { json: pointer };
+        return `{{extract.${kebabName(name)}}}`;
+      }
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined;
+}
+
+/** A request of the journey as the spec will send it, with the values it sends still to template. */
+interface Draft {
+  request: ImportedRequest;
+  sent: Sent[];
+  /** Values that sit together (one form, one JSON object, one query), for dates in three fields. */
+  siblings: Sent[][];
+  /** Writes the templated query and JSON body into `request`. */
+  finish(): void;
+}
+
+function draftOf(entry: Entry, answered: readonly Answered[]): Draft {
+  const url = new URL(entry.request.url);
+  const request: ImportedRequest = { method: entry.request.method.toUpperCase(), path: pathOf(url) };
+  const sent: Sent[] = [];
+  const siblings: Sent[][] = [];
+  const query = [...url.searchParams.entries()];
+  const queryValues: string[] = query.map(([, v]) => encodeURIComponent(v));
+  let queryTemplated = false;
+  const querySent = query.map(([name, value], i): Sent => ({
+    name,
+    value,
+    inQuery: true,
+    set: (t) => {
+      queryValues[i] = t;
+      queryTemplated = true;
+    },
+  }));
+  sent.push(...querySent);
+  siblings.push(querySent);
+  const body = bodyOf(entry);
+  if (body.form) {
+    const form: Record<string, string> = {};
+    const formSent: Sent[] = [];
+    for (const [k, v] of Object.entries(body.form)) {
+      const csrf = csrfTemplate(answered, k, v);
+      form[k] = csrf ?? v;
+      if (csrf === undefined) formSent.push({ name: k, value: v, inQuery: false, set: (t) => (form[k] = t) });
+    }
+    request.form = form;
+    sent.push(...formSent);
+    siblings.push(formSent);
+  }
+  const holder: Json[] = [];
+  if (body.json !== undefined) {
+    const walk = (value: Json, name: string, set: (t: string) => void): void => {
+      if (typeof value === 'string') sent.push({ name, value, inQuery: false, set });
+      else if (Array.isArray(value)) value.forEach((v, i) => walk(v, name, (t) => (value[i] = t)));
+      else if (isObject(value)) {
+        const direct: Sent[] = [];
+        for (const [k, v] of Object.entries(value)) {
+          if (typeof v === 'string') direct.push({ name: k, value: v, inQuery: false, set: (t) => (value[k] = t) });
+          else walk(v, k, (t) => (value[k] = t));
+        }
+        sent.push(...direct);
+        siblings.push(direct);
+      }
+    };
+    holder[0] = structuredClone(body.json);
+    walk(holder[0], '', (t) => (holder[0] = t));
+  }
+  const headers: Record<string, string> = {};
+  for (const h of entry.request.headers) {
+    const t = csrfTemplate(answered, h.name, h.value);
+    if (t !== undefined) headers[h.name.toLowerCase()] = t;
+  }
+  if (Object.keys(headers).length > 0) request.headers = headers;
+  return {
+    request,
+    sent,
+    siblings,
+    finish() {
+      if (holder.length > 0) request.json = holder[0] ?? null;
+      if (queryTemplated) request.path = `${url.pathname}?${query.map(([k], i) => `${encodeURIComponent(k)}=${queryValues[i] ?? ''}`).join('&')}`;
+    },
+  };
+}
+
+/** Requests in groups, one per action: the GETs before a form submission, and the submission. */
+function groupsOf(journey: readonly Entry[]): Entry[][] {
+  const groups: Entry[][] = [];
+  let open: Entry[] = [];
+  for (const entry of journey) {
+    open.push(entry);
+    if (entry.request.method.toUpperCase() !== 'GET') {
+      groups.push(open);
+      open = [];
+    }
+  }
+  if (open.length > 0) groups.push(open);
+  return groups;
+}
+
+/** A group that logs in: its submission sends a password, or goes to a log-in path. */
+function isLogin(group: readonly Entry[]): boolean {
+  const last = group[group.length - 1];
+  if (!last || last.request.method.toUpperCase() === 'GET') return false;
+  const body = bodyOf(last);
+  const names = [...Object.keys(body.form ?? {}), ...(isObject(body.json ?? null) ? Object.keys(body.json as JsonObject) : [])];
+  return names.some((n) => passwordField.test(n)) || loginPath.test(new URL(last.request.url).pathname);
+}
+
+/** The session cookie the site sets (one named like a session, else the first), and whether it sends request ids. */
+function sessionOf(kept: readonly Entry[]): { cookie: string | undefined; requestIdHeader: boolean } {
+  const names = new Set<string>();
+  let requestIdHeader = false;
+  for (const entry of kept) {
+    for (const c of entry.response.cookies ?? []) names.add(c.name);
+    for (const h of entry.response.headers) {
+      if (h.name.toLowerCase() === 'set-cookie') names.add(h.value.split('=')[0]?.trim() ?? '');
+      if (h.name.toLowerCase() === 'x-request-id') requestIdHeader = true;
+    }
+  }
+  names.delete('');
+  return { cookie: [...names].find((n) => /sess|sid/i.test(n)) ?? [...names][0], requestIdHeader };
+}
+
 /**
  * Turn a HAR 1.2 recording of one journey into a flow spec skeleton (YAML text): requests in
  * order (static assets, other origins and redirect hops the client follows itself dropped),
@@ -604,17 +751,7 @@ export function importHar(har: Har, options: ImportHarOptions = {}): string {
   const origin = new URL(options.baseUrl ?? firstPage?.request.url ?? 'http://127.0.0.1/').origin;
   const kept = keptEntries(entries, origin);
 
-  const cookieNames = new Set<string>();
-  let requestIdHeader = false;
-  for (const entry of kept) {
-    for (const c of entry.response.cookies ?? []) cookieNames.add(c.name);
-    for (const h of entry.response.headers) {
-      if (h.name.toLowerCase() === 'set-cookie') cookieNames.add(h.value.split('=')[0]?.trim() ?? '');
-      if (h.name.toLowerCase() === 'x-request-id') requestIdHeader = true;
-    }
-  }
-  cookieNames.delete('');
-  const sessionCookie = [...cookieNames].find((n) => /sess|sid/i.test(n)) ?? [...cookieNames][0];
+  const session = sessionOf(kept);
 
   // The recorded world, from a seeding call: its people become generated identities.
   let seed: SeedCall | undefined;
@@ -627,25 +764,7 @@ export function importHar(har: Har, options: ImportHarOptions = {}): string {
   const journey = kept.filter((e) => e !== seed?.entry && !new URL(e.request.url).pathname.includes(bookfuzzPath));
   const seeding = seed ? seedRequest(seed, journey) : undefined;
 
-  // Requests in groups: the GETs before a form submission and the submission.
-  const groups: Entry[][] = [];
-  let open: Entry[] = [];
-  for (const entry of journey) {
-    open.push(entry);
-    if (entry.request.method.toUpperCase() !== 'GET') {
-      groups.push(open);
-      open = [];
-    }
-  }
-  if (open.length > 0) groups.push(open);
-
-  const isLogin = (group: Entry[]): boolean => {
-    const last = group[group.length - 1];
-    if (!last || last.request.method.toUpperCase() === 'GET') return false;
-    const body = bodyOf(last);
-    const names = [...Object.keys(body.form ?? {}), ...(isObject(body.json ?? null) ? Object.keys(body.json as JsonObject) : [])];
-    return names.some((n) => passwordField.test(n)) || loginPath.test(new URL(last.request.url).pathname);
-  };
+  const groups = groupsOf(journey);
   const loginGroup = groups.find(isLogin);
   // The signed-in actor is the first recorded person its log-in names.
   let self: Person | undefined;
@@ -659,111 +778,18 @@ export function importHar(har: Har, options: ImportHarOptions = {}): string {
   const actions: Record<string, Record<string, unknown>> = {};
   const order: string[] = [];
   let login: ImportedRequest[] = [];
-  const responsesBefore: { entry: Entry; request: ImportedRequest }[] = [];
-
-  const csrfTemplate = (name: string, value: string): string | undefined => {
-    if (!csrfName.test(name) || value.length < 8) return undefined;
-    for (let i = responsesBefore.length - 1; i >= 0; i--) {
-      const previous = responsesBefore[i];
-      if (!previous) continue;
-      const text = previous.entry.response.content.text ?? '';
-      if (!text.includes(value)) continue;
-      const extract = (previous.request.extract ??= {});
-      const html = /name=["']?([\w-]+)["']?[^>]*value=["']?([^"'>\s]+)/g;
-      for (const m of text.matchAll(html)) {
-        if (m[2] === value && m[1]) {
-          extract[kebabName(m[1])] = { css: `input[name=${m[1]}]`, attr: 'value' };
-          return `{{extract.${kebabName(m[1])}}}`;
-        }
-      }
-      try {
-        const pointer = pointerTo(JSON.parse(text), value);
-        if (pointer !== undefined) {
-          extract[kebabName(name)] = { json: pointer };
-          return `{{extract.${kebabName(name)}}}`;
-        }
-      } catch {
-        // not JSON
-      }
-    }
-    return undefined;
-  };
-
+  const answered: Answered[] = [];
   for (const group of groups) {
-    const requests: ImportedRequest[] = [];
-    const rebuilds: (() => void)[] = [];
-    const sent: Sent[] = [];
-    /** Leaves that sit together (one form, one JSON object, one query), for dates in three fields. */
-    const siblings: Sent[][] = [];
+    const drafts: Draft[] = [];
     for (const entry of group) {
-      const url = new URL(entry.request.url);
-      const request: ImportedRequest = { method: entry.request.method.toUpperCase(), path: pathOf(url) };
-      const query = [...url.searchParams.entries()];
-      const queryValues: string[] = query.map(([, v]) => encodeURIComponent(v));
-      let queryTemplated = false;
-      const querySent = query.map(([name, value], i): Sent => ({
-        name,
-        value,
-        inQuery: true,
-        set: (t) => {
-          queryValues[i] = t;
-          queryTemplated = true;
-        },
-      }));
-      sent.push(...querySent);
-      siblings.push(querySent);
-      const body = bodyOf(entry);
-      if (body.form) {
-        const form: Record<string, string> = {};
-        const formSent: Sent[] = [];
-        for (const [k, v] of Object.entries(body.form)) {
-          const csrf = csrfTemplate(k, v);
-          form[k] = csrf ?? v;
-          if (csrf === undefined) formSent.push({ name: k, value: v, inQuery: false, set: (t) => (form[k] = t) });
-        }
-        request.form = form;
-        sent.push(...formSent);
-        siblings.push(formSent);
-      }
-      if (body.json !== undefined) {
-        const walk = (value: Json, name: string, set: (t: string) => void): Json => {
-          if (typeof value === 'string') sent.push({ name, value, inQuery: false, set });
-          else if (Array.isArray(value)) value.forEach((v, i) => walk(v, name, (t) => (value[i] = t)));
-          else if (isObject(value)) {
-            const direct: Sent[] = [];
-            for (const [k, v] of Object.entries(value)) {
-              if (typeof v === 'string') direct.push({ name: k, value: v, inQuery: false, set: (t) => (value[k] = t) });
-              else walk(v, k, (t) => (value[k] = t));
-            }
-            sent.push(...direct);
-            siblings.push(direct);
-          }
-          return value;
-        };
-        const json = structuredClone(body.json);
-        const holder: Json[] = [json];
-        walk(json, '', (t) => (holder[0] = t));
-        request.json = holder[0] ?? null;
-        rebuilds.push(() => (request.json = holder[0] ?? null));
-      }
-      const headers: Record<string, string> = {};
-      for (const h of entry.request.headers) {
-        if (!csrfName.test(h.name)) continue;
-        const t = csrfTemplate(h.name, h.value);
-        if (t !== undefined) headers[h.name.toLowerCase()] = t;
-      }
-      if (Object.keys(headers).length > 0) request.headers = headers;
-      requests.push(request);
-      responsesBefore.push({ entry, request });
-      // Paths are built after the values are templated (below).
-      rebuilds.push(() => {
-        if (queryTemplated) request.path = `${url.pathname}?${query.map(([k], i) => `${encodeURIComponent(k)}=${queryValues[i] ?? ''}`).join('&')}`;
-      });
+      const draft = draftOf(entry, answered);
+      drafts.push(draft);
+      answered.push({ entry, request: draft.request });
     }
-
+    const requests = drafts.map((d) => d.request);
     const isLoginGroup = group === loginGroup;
-    const templated = templateGroup(sent, siblings, persons, isLoginGroup ? self : undefined, self);
-    for (const rebuild of rebuilds) rebuild();
+    const templated = templateGroup(drafts, persons, isLoginGroup ? self : undefined, self);
+    for (const draft of drafts) draft.finish();
     if (isLoginGroup) {
       login = requests;
       continue;
@@ -791,8 +817,8 @@ export function importHar(har: Har, options: ImportHarOptions = {}): string {
     name: kebab(options.name ?? 'imported-flow'),
     title: `Imported journey on ${origin}`,
     description: `Imported from a HAR recording of ${kept.length} requests on ${origin}. Mark a secret (below) to look for a leak.`,
-    ...(sessionCookie ? { session: { cookie: sessionCookie } } : {}),
-    ...(requestIdHeader ? { volatile: { headers: ['x-request-id'] } } : {}),
+    ...(session.cookie ? { session: { cookie: session.cookie } } : {}),
+    ...(session.requestIdHeader ? { volatile: { headers: ['x-request-id'] } } : {}),
     identities: {
       count: Math.max(1, persons.length),
       idPrefix: seed?.idPrefix ?? 'p',
@@ -820,7 +846,9 @@ export function importHar(har: Har, options: ImportHarOptions = {}): string {
  * person (`self` for the signed-in actor, `victim` for the first other person the group names,
  * `world.patients.N` for any further one). Returns whether a victim was named.
  */
-function templateGroup(sent: readonly Sent[], siblings: readonly Sent[][], persons: readonly Person[], loginSelf: Person | undefined, self: Person | undefined): { victim: boolean } {
+function templateGroup(drafts: readonly Draft[], persons: readonly Person[], loginSelf: Person | undefined, self: Person | undefined): { victim: boolean } {
+  const sent = drafts.flatMap((d) => d.sent);
+  const siblings = drafts.flatMap((d) => d.siblings);
   if (persons.length === 0) {
     let victim = false;
     for (const s of sent) {
