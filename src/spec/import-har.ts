@@ -42,7 +42,7 @@ type IdentityField = 'nhsNumber' | 'nhi' | 'givenName' | 'familyName' | 'dateOfB
  * One way a site writes an identity value. `key` gives the value bookfuzz compares people by
  * (digits of an NHS number, an ISO date, an upper-case postcode with its space, a lower-cased
  * name) when `value` is in this form, else undefined; `template` writes the same form from
- * bookfuzz's own value found at `at` (`victim`, `p.identity`).
+ * bookfuzz's own value found at `at` (`victim`, `p`).
  */
 interface Format {
   field: IdentityField;
@@ -528,7 +528,7 @@ function seedRequest(seed: SeedCall, others: readonly Entry[]): { request: Impor
   let list: Json;
   if (seed.ownShape) list = '{{world.patients}}';
   else {
-    list = { $each: 'world.patients', as: 'p', do: eachBody(seed.roles, seed.people[0], 'p.identity', 'p') };
+    list = { $each: 'world.patients', as: 'p', do: eachBody(seed.roles, seed.people[0], 'p', 'p') };
   }
   let json = replaceAt(body, seed.at, list);
   // bookfuzz's own convention: the world's other values are the spec's constants.
