@@ -192,7 +192,9 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     }
     const onValue = (ref: TemplateRef, value: unknown) => {
       if (request.as !== 'setup' && typedRoots.has(ref.path[0] ?? '') && typeof value === 'string' && value.length >= 2) {
-        typed[ref.text] = state.canaries ? state.canaries.worldValue(value) : value;
+        // Keyed with the filter: the day, month and year of one date are three typed values.
+        const key = ref.filter === undefined ? ref.text : `${ref.text} | ${ref.filter}${ref.args !== undefined ? `(${ref.args})` : ''}`;
+        typed[key] = state.canaries ? state.canaries.worldValue(value) : value;
       }
     };
     const render = { scope: full, onValue };
@@ -329,11 +331,12 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
     const sender = patient ? `${seedingActor}:${patient.id}` : seedingActor;
     for (const [i, request] of list.requests.entries()) {
       const path = [...list.path, i];
-      const label = `${what}: ${request.method} ${request.path}`;
+      // Counted per request of the spec (every patient's together); said with the patient when it fails.
+      const label = `${patient ? 'set-up of each patient' : what}: ${request.method} ${request.path}`;
       const where = source.where(path);
       let sent: Sent;
       try {
-        sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what, phase: 'setup', sender });
+        sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what: patient ? 'set-up of each patient' : what, phase: 'setup', sender });
       } catch (error) {
         if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED')) outcomes.count(label, 'setup', where, 'failed', error.message);
         throw error;
@@ -346,7 +349,7 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       outcomes.count(label, 'setup', where, problem === undefined ? 'ok' : 'refused', problem);
       if (problem === undefined) continue;
       const hint = response.status === 401 || response.status === 403 ? ': a seeding endpoint needs the seed token (--seed-token, sent as {{seedToken}} or on /__bookfuzz/ paths)' : '';
-      throw new BookfuzzError('BF_SETUP_FAILED', `${label} ${problem}${hint}${sent.missed ? '' : bodyExcerpt(response)}`, { where });
+      throw new BookfuzzError('BF_SETUP_FAILED', `${what}: ${request.method} ${request.path} ${problem}${hint}${sent.missed ? '' : bodyExcerpt(response)}`, { where });
     }
   }
 
@@ -552,10 +555,10 @@ export function specBinding(context: SpecContext): HttpBinding<SpecWorld> {
       const sendAll = async (list: RequestList, scope: Record<string, unknown>, what: string, sender = seedingActor) => {
         for (const [i, request] of list.requests.entries()) {
           const path = [...list.path, i];
-          const label = `${what}: ${request.method} ${request.path}`;
+          const label = `${sender === seedingActor ? what : 'cleanup of each patient'}: ${request.method} ${request.path}`;
           const where = source.where(path);
           try {
-            const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what, phase: 'cleanup', sender });
+            const sent = await send(site, state, seedingActor, { ...request, as: 'setup' }, path, scope, {}, { what: sender === seedingActor ? what : 'cleanup of each patient', phase: 'cleanup', sender });
             if (!sent.response) continue;
             const render = (text: string) => renderText(text, { scope: { ...commonScope(state, site), ...scope, extract: extractsOf(state, sender) } });
             const problem = sent.missed ? sent.reason : requestVerdict(request, sent.response, render);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { checkModel } from '../../engine/check.js';
 import type { Shard } from '../../engine/chunks.js';
 import type { EngineListener } from '../../engine/events.js';
-import type { RunDocument } from '../../engine/run-document.js';
+import type { RequestOutcome, RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import type { Model } from '../../model/model.js';
 import type { Oracle } from '../../oracles/oracle.js';
@@ -178,10 +178,26 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
   document.target = options.staging ? 'staging' : target;
   const outcomes = binding.outcomes?.() ?? [];
   if (outcomes.length > 0) document.outcomes = outcomes;
-  // A run that stopped because the target kept failing (or never took a set-up) tested less than it was asked.
-  if (gaveUp && document.status !== 'interrupted') {
+  // A run that stopped because the target kept failing (or never took a set-up), or whose actors
+  // could never log in, tested less than it was asked.
+  const reason = gaveUp?.message ?? loginNeverWorked(outcomes);
+  if (reason !== undefined && document.status !== 'interrupted') {
     document.status = 'inconclusive';
-    document.reason = gaveUp.message;
+    document.reason = reason;
   }
   return gaveUp ? { document, gaveUp } : { document };
+}
+
+/** Log-ins tried at least this often and never accepted make a run inconclusive. */
+const loginTriesBeforeInconclusive = 3;
+
+/**
+ * Why a run is inconclusive when an actor's log-in never worked in the whole run (nothing behind
+ * it was tested), or undefined. A log-in refused in some worlds only is the site's answer to those
+ * worlds, and is judged like any other.
+ */
+export function loginNeverWorked(outcomes: readonly RequestOutcome[]): string | undefined {
+  const never = outcomes.filter((o) => o.phase === 'login' && o.ok === 0 && o.sent >= loginTriesBeforeInconclusive);
+  if (never.length === 0) return undefined;
+  return never.map((o) => `${o.what} never worked (${o.sent} tries${o.last !== undefined ? `; last: ${o.last}` : ''}): nothing behind it was tested`).join('; ');
 }

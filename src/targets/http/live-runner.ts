@@ -151,18 +151,19 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
         steps.push({ step, before, result: masked });
       }
       if (failedAt === null) consecutive = 0;
-      return { trace: { world, steps, after: reference.world() }, failedAt };
+      // The trace keeps the world as generated (what the twins differ in); the steps were judged on the world as set up.
+      return { trace: { world: given, steps, after: reference.world() }, failedAt };
     } catch (error) {
       if (isBookfuzzError(error) && error.code === 'BF_SETUP_FAILED' && failedAt === null) {
         // The site did not accept this world: the case is not judged, and the run counts it.
         recordSetup(error);
-        return { trace: { world, steps: [], after: world }, failedAt: 0, setupFailed: error.message };
+        return { trace: { world: given, steps: [], after: given }, failedAt: 0, setupFailed: error.message };
       }
       if (isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED') && failedAt === null) {
         // Setting the world up failed: nothing to judge in this case.
         if (error.code === 'BF_TRANSPORT') record(error);
         else budgetSpent();
-        return { trace: { world, steps: [], after: world }, failedAt: 0 };
+        return { trace: { world: given, steps: [], after: given }, failedAt: 0 };
       }
       throw error;
     } finally {
