@@ -27,6 +27,8 @@ import type { TwinRun } from '../oracles/oracle.js';
 import { runTwin } from './twin-run.js';
 
 export interface CheckOptions extends FlawChoice {
+  /** Values never shown or saved in a finding, wherever they occur (the run's seed token, credentials given on the command line). */
+  secretValues?: readonly string[];
   /** Generated cases per oracle (default 300). */
   runs?: number;
   /** Run seed (default: random, printed in the document). */
@@ -110,6 +112,9 @@ export async function checkModel(
   emit({ type: 'run-started', model: model.name, variant, oracles: selected.map((o) => o.id), runs, seed });
 
   const arbitrary = twinCaseArbitrary(model);
+  if (model.liveOnly !== undefined && options.runner === undefined && options.runners === undefined) {
+    throw new BookfuzzError('BF_USAGE', model.liveOnly, { where: model.source ?? `model ${model.name}` });
+  }
   const runners = options.runners ?? [options.runner ?? simulatorRunner(model, flawSet)];
   const runner = runners[0] ?? simulatorRunner(model, flawSet);
   const calibration = fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: calibrationCases });
@@ -131,6 +136,7 @@ export async function checkModel(
       if (++progress.cases % 50 === 0) emit({ type: 'case-finished', oracle, cases: progress.cases });
     },
     onFinding: (finding) => announce(finding),
+    ...(options.secretValues ? { secretValues: options.secretValues } : {}),
   };
   // The search space is cut into fixed chunks (oracle × slice of runs) so that results are the
   // same however the chunks are spread over workers or shards: each chunk searches on its own,
@@ -385,6 +391,8 @@ export interface ChunkContext {
   onCase?: (oracle: string) => void;
   /** A finding confirmed in this thread, before its chunk ends. */
   onFinding?: (finding: Finding) => void;
+  /** Values never shown or saved in a finding (the seed token). */
+  secretValues?: readonly string[];
 }
 
 /**
@@ -446,6 +454,10 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
       excluded: [...excluded],
       chunk: task.index,
       key: dedupKey(found.violation),
+      irreversibleActions: Object.entries(model.actions)
+        .filter(([, action]) => action.irreversible === true)
+        .map(([name]) => name),
+      ...(context.secretValues ? { secretValues: context.secretValues } : {}),
     });
     // The other fields of the same answer that differ every time are this leak's symptoms, not
     // new leaks: one finding per leak.

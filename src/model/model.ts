@@ -42,6 +42,11 @@ export interface ModelSpec<W extends object = object> {
   steps?: fc.Arbitrary<Step[]>;
   /** How the flow runs against a live site (`bookfuzz fuzz`); usually `models/<name>/http.ts`. */
   http?: HttpBinding<W>;
+  /**
+   * Set when the model cannot be checked in model mode, with why (a flow spec without `screens`:
+   * its simulator only keeps the world's effects, so it would judge nothing). Live mode only.
+   */
+  liveOnly?: string;
 }
 
 export interface ActorSpec {
@@ -56,6 +61,8 @@ export interface ActionSpec {
   input?: fc.Arbitrary<JsonObject>;
   /** True when the action asks the system to change something (book, cancel, record a dose). */
   mutates?: boolean;
+  /** True when it cannot be undone on a live site: never generated or sent unless allowed (`--allow-irreversible`). */
+  irreversible?: boolean;
 }
 
 export interface FlawSpec {

@@ -34,7 +34,7 @@ export function compileSpec(context: SpecContext): Model<SpecWorld> {
     for (const [key, gen] of Object.entries(action.input)) {
       inputs[key] = 'oneOf' in gen ? fc.constantFrom(...(gen.oneOf as Json[])) : fc.integer({ min: gen.integer[0], max: gen.integer[1] });
     }
-    const spec: ActionSpec = { description: action.description || name, actors: action.actors, mutates: action.mutates };
+    const spec: ActionSpec = { description: action.description || name, actors: action.actors, mutates: action.mutates, ...(action.irreversible ? { irreversible: true } : {}) };
     if (Object.keys(inputs).length > 0) spec.input = fc.record(inputs) as fc.Arbitrary<JsonObject>;
     actions[name] = spec;
   }
@@ -66,6 +66,7 @@ export function compileSpec(context: SpecContext): Model<SpecWorld> {
     maxSteps: spec.maxSteps,
     steps,
     http: specBinding(context),
+    ...(spec.screens ? {} : { liveOnly: `model mode needs screens (or use fuzz): ${context.source.file} has no screens` }),
   });
   return model;
 }

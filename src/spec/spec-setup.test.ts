@@ -249,6 +249,12 @@ describe('a set-up or log-in the site refuses is counted and said, never a silen
 });
 
 describe('template filters and forms of the spec a user writes', () => {
+  it('refuses model mode for a spec without screens, saying what to use instead', async () => {
+    const error: unknown = await checkModel(model, oracles, { runs: 5, seed: 1 }).catch((e: unknown) => e);
+    expect(isBookfuzzError(error) && error.code).toBe('BF_USAGE');
+    expect(String((error as Error).message)).toBe('model mode needs screens (or use fuzz): /specs/clinic.yaml has no screens');
+  });
+
   it('splits a date and cuts a text', () => {
     const scope = { p: { dateOfBirth: '1984-03-07', nhsNumber: '9990001234' } };
     expect(renderString('{{p.dateOfBirth | day}}/{{p.dateOfBirth | month}}/{{p.dateOfBirth | year}}', { scope })).toBe('07/03/1984');

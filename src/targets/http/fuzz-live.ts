@@ -157,6 +157,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       until: stop.signal,
       runners,
       confirmations: options.confirmations ?? 3,
+      ...(seedToken !== undefined ? { secretValues: [seedToken] } : {}),
       notes: () => [
         ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
         ...lanes.retryNotes(),
