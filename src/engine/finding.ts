@@ -61,6 +61,12 @@ export interface Finding {
    * `--allow-irreversible` and is replayed against a site only with it (else SKIPPED).
    */
   irreversible?: { step: number; action: string };
+  /**
+   * What it took to find: since the run began, when it was confirmed (`ms`, the run's cases so
+   * far, and in live mode the requests sent so far), and whether it was shrunk yet (a finding is
+   * announced when confirmed, and again once shrinking ends).
+   */
+  found?: { ms: number; cases: number; requests?: number; shrunk: boolean };
 }
 
 export interface FindingSource {
