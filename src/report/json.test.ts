@@ -145,6 +145,7 @@ const findingFields: Presence<Finding> = {
   key: 'optional',
   chunk: 'optional',
   irreversible: 'optional',
+  found: 'optional',
 };
 
 const requestOutcomeFields: Presence<RequestOutcome> = {
