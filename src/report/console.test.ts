@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunDocument } from '../engine/run-document.js';
-import { renderNotes, renderOutcomes, renderSummary, type ConsoleStyle } from './console.js';
-import { inconclusiveDocument, setupFailureReason, testDocuments, type TestDocuments } from './test-documents.js';
+import { renderFinding, renderNotes, renderOutcomes, renderStats, renderSummary, type ConsoleStyle } from './console.js';
+import { inconclusiveDocument, liveStatsDocument, setupFailureReason, testDocuments, type TestDocuments } from './test-documents.js';
 
 const plain: ConsoleStyle = { color: false, width: 100 };
 
@@ -87,5 +87,72 @@ describe('renderNotes and renderOutcomes', () => {
     expect(row).toContain('…');
     expect(row.length).toBeLessThan(what.length);
     expect(lines).toContain(`      what: ${what}`);
+  });
+});
+
+describe('renderStats, and the statistics in the summary and each finding', () => {
+  let live: RunDocument;
+  beforeAll(() => {
+    live = liveStatsDocument(docs.vulnerable);
+  });
+
+  it('gives the requests in all and by phase, in the engine\'s order, with thousands separated', () => {
+    const lines = renderStats(live, plain);
+    expect(lines[0]).toBe('requests: 1,284 (calibration 96, search 640, confirmation 210, shrinking 180, set-up 150, cleanup 8)');
+    // Requests the phases do not account for are said, never dropped.
+    const gap = { ...live, stats: { ...live.stats, requests: { total: 1300, byPhase: { search: 1000, 'noise-check': 20 } } } };
+    expect(renderStats(gap, plain)[0]).toBe('requests: 1,300 (search 1,000, noise check 20, other 280)');
+  });
+
+  it('tables every action and warns about each one sent but never ok, saying what to check', () => {
+    const lines = renderStats(live, plain);
+    const at = lines.indexOf('actions:');
+    expect(at).toBe(1);
+    const heading = lines[at + 1] ?? '';
+    expect(heading).toMatch(/^ {2}action +sent +ok {2}refused {2}failed$/);
+    expect(lines[at + 2]).toMatch(/^ {2}start-booking +300 +300 +0 +0$/);
+    const book = lines.find((l) => /^ {2}book /.test(l)) ?? '';
+    expect(book).toMatch(/^ {2}book +46 +0 +46 +0$/);
+    // Numbers line up under their headings.
+    expect(book.length).toBe(heading.length);
+    expect(book.lastIndexOf('46') + 2).toBe(heading.indexOf('refused') + 'refused'.length);
+    expect(lines.filter((l) => l.startsWith('WARNING:'))).toEqual([
+      'WARNING: book: 46 sent, 0 ok: check its inputs or okIf',
+      'WARNING: cancel: 12 sent, 0 ok, 12 failed with no usable answer: check that the target is up and answers within the timeout',
+    ]);
+    // An action never sent, or sometimes ok, is no warning.
+    expect(lines.some((l) => l.includes('WARNING') && /view-record|submit-identity/.test(l))).toBe(false);
+    expect(lines.some((l) => /^ {2}view-record +0 +0 +0 +0$/.test(l))).toBe(true);
+  });
+
+  it('says nothing for a model run, and colours never-ok rows and warnings only with colour on', () => {
+    expect(renderStats(docs.fixed, plain)).toEqual([]);
+    const coloured = renderStats(live, { color: true, width: 100 });
+    expect(coloured).toContain('\u001b[33;1mWARNING: book: 46 sent, 0 ok: check its inputs or okIf\u001b[0m');
+    expect(coloured.find((l) => l.includes('start-booking'))).not.toContain('\u001b[');
+    expect(renderStats(live, plain).join('\n')).not.toContain('\u001b[');
+  });
+
+  it('comes after the notes and outcomes in renderNotes, right before the summary line', () => {
+    const text = renderNotes(inconclusiveDocument(live));
+    expect(text.indexOf('requests that did not all go well:')).toBeLessThan(text.indexOf('requests: 1,284'));
+    expect(text.endsWith('WARNING: cancel: 12 sent, 0 ok, 12 failed with no usable answer: check that the target is up and answers within the timeout\n')).toBe(true);
+  });
+
+  it('puts the requests and a readable duration in the summary line', () => {
+    expect(renderSummary(live, plain)).toMatch(/, [\d,]+ cases, [\d,]+ steps, 1,284 requests, seed 1, 1 min 01 s$/);
+    expect(renderSummary(docs.fixed, plain)).not.toContain('requests');
+  });
+
+  it('says in each finding what it took to find it, and whether it is shrunk yet', () => {
+    const [first] = live.findings;
+    const last = live.findings.at(-1);
+    const [model] = docs.vulnerable.findings;
+    if (!first || !last || !model || first === last) throw new Error('the live document needs several findings');
+    expect(renderFinding(first, plain).split('\n')[2]).toBe('  found after 12.4 s, 820 requests, 35 cases');
+    expect(renderFinding(last, plain)).toMatch(/\n {2}found after \d+\.\d s, [\d,]+ requests, \d+ cases \(not shrunk yet\)\n/);
+    // A finding without the measure (an older corpus file) just has no such line.
+    const { found: _omitted, ...older } = model;
+    expect(renderFinding(older, plain)).not.toContain('found after');
   });
 });

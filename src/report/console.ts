@@ -2,6 +2,7 @@ import type { Finding } from '../engine/finding.js';
 import type { RequestOutcome, RunDocument } from '../engine/run-document.js';
 import type { Json, JsonObject } from '../model/json.js';
 import { inconclusiveReason, okOutcomeLines, problemOutcomes } from './outcome-summary.js';
+import { formatCount, formatDuration, foundAfter, neverOk, neverOkWarning, requestsLine } from './run-stats.js';
 
 export interface ConsoleStyle {
   color: boolean;
@@ -26,6 +27,7 @@ export function renderFinding(finding: Finding, style: ConsoleStyle): string {
   const flaw = finding.flaw ? `  flaw: ${finding.flaw}` : '';
   lines.push(`${paint(style, '31;1', `✗ ${finding.oracle}`)}  ${finding.model} (${finding.variant})${flaw}  [${finding.id}]`);
   lines.push(`  ${finding.message}`);
+  if (finding.found) lines.push(`  ${foundAfter(finding.found)}`);
   if (finding.worlds.differences.length > 0) {
     const shown = finding.worlds.differences.slice(0, 6).map((d) => `${d.path}: ${show(d.a)} → ${show(d.b)}`);
     lines.push(`  twin worlds differ only in ${finding.secret.name}: ${shown.join('; ')}`);
@@ -72,13 +74,42 @@ export function sideBySide(a: JsonObject, b: JsonObject, style: ConsoleStyle): s
 
 /**
  * The run's notes (transport errors, a spent budget, idle lanes), a `note:` line each, then how
- * its set-up, log-in, extractor and cleanup requests went (`renderOutcomes`); '' when it has
- * neither.
+ * its set-up, log-in, extractor and cleanup requests went (`renderOutcomes`), then a live run's
+ * statistics (`renderStats`: requests by phase, steps per action, a warning per action never
+ * ok); '' when it has none of them (a model run without notes).
  */
 export function renderNotes(document: RunDocument, style: ConsoleStyle = plain): string {
   const notes = (document.notes ?? []).map((note) => `note: ${note}\n`).join('');
-  const outcomes = renderOutcomes(document.outcomes ?? [], style);
-  return `${notes}${outcomes.map((line) => `${line}\n`).join('')}`;
+  const lines = [...renderOutcomes(document.outcomes ?? [], style), ...renderStats(document, style)];
+  return `${notes}${lines.map((line) => `${line}\n`).join('')}`;
+}
+
+/**
+ * A live run's statistics: the requests it sent, in all and by phase; a compact table of how the
+ * steps of each action went (`action sent ok refused failed`); and a `WARNING:` line for every
+ * action that was sent and never once ok, since nothing behind it was tested. [] when the
+ * document has no request or action statistics (model mode).
+ *
+ * @example
+ * renderStats(document, style)
+ * // → ['requests: 1,284 (calibration 96, search 640, …)', 'actions:', '  action  sent  ok  refused  failed', …,
+ * //    'WARNING: book: 46 sent, 0 ok: check its inputs or okIf']
+ */
+export function renderStats(document: RunDocument, style: ConsoleStyle = plain): string[] {
+  const { requests, actions = [] } = document.stats;
+  const lines: string[] = [];
+  if (requests) lines.push(requestsLine(requests));
+  if (actions.length === 0) return lines;
+  const heading = ['action', 'sent', 'ok', 'refused', 'failed'];
+  const rows = actions.map((a) => [a.action, formatCount(a.sent), formatCount(a.ok), formatCount(a.refused), formatCount(a.failed)]);
+  const widths = heading.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const nameWidth = Math.min(widths[0] ?? 6, Math.max(20, Math.floor(style.width / 2)));
+  const cut = (text: string): string => (text.length > nameWidth ? `${text.slice(0, nameWidth - 1)}…` : text.padEnd(nameWidth));
+  const line = (cells: readonly string[]): string => `  ${cut(cells[0] ?? '')}  ${cells.slice(1).map((c, i) => c.padStart(widths[i + 1] ?? 0)).join('  ')}`;
+  lines.push('actions:', line(heading));
+  actions.forEach((a, i) => lines.push(neverOk(a) ? paint(style, '33', line(rows[i] ?? [])) : line(rows[i] ?? [])));
+  for (const a of actions.filter(neverOk)) lines.push(paint(style, '33;1', `WARNING: ${neverOkWarning(a)}`));
+  return lines;
 }
 
 /**
@@ -115,6 +146,8 @@ export function renderSummary(document: RunDocument, style: ConsoleStyle): strin
   const n = document.findings.length;
   const reason = inconclusiveReason(document);
   const counts = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`;
+  const sent = document.stats.requests?.total;
+  const requests = sent !== undefined ? `${formatCount(sent)} request${sent === 1 ? '' : 's'}, ` : '';
   const verdict =
     reason !== undefined
       ? `${paint(style, '31;1', `INCONCLUSIVE: ${reason}`)} — ${n === 0 ? 'no findings in what could be tested' : paint(style, '31;1', counts)}`
@@ -123,7 +156,7 @@ export function renderSummary(document: RunDocument, style: ConsoleStyle): strin
         : paint(style, '31;1', counts);
   return (
     `${verdict} — ${document.model} (${document.variant}), oracles ${document.oracles.join(', ')}, ` +
-    `${document.stats.cases} cases, ${document.stats.steps} steps, seed ${document.seed}, ${document.stats.durationMs} ms`
+    `${formatCount(document.stats.cases)} cases, ${formatCount(document.stats.steps)} steps, ${requests}seed ${document.seed}, ${formatDuration(document.stats.durationMs)}`
   );
 }
 

@@ -1,14 +1,17 @@
 import type { Finding } from '../engine/finding.js';
 import { showJson } from './flatten.js';
+import { foundAfter } from './run-stats.js';
 
 /**
  * A finding as plain text for CI logs (JUnit failure bodies, SARIF messages): the message, the
- * flaw, the minimal steps (the first-difference step marked `→`), the first difference and
- * what the twin worlds differ in. No replay command: each format places that itself.
+ * flaw, what it took to find it (`found after 12.4 s, 820 requests, 35 cases`, when the run
+ * measured it), the minimal steps (the first-difference step marked `→`), the first difference
+ * and what the twin worlds differ in. No replay command: each format places that itself.
  */
 export function findingSummary(finding: Finding): string {
   const lines = [finding.message];
   if (finding.flaw) lines.push(`flaw: ${finding.flaw}`);
+  if (finding.found) lines.push(foundAfter(finding.found));
   lines.push('minimal steps:');
   finding.steps.forEach((step, i) => {
     const input = Object.keys(step.input).length > 0 ? ` ${JSON.stringify(step.input)}` : '';

@@ -109,3 +109,36 @@ export function inconclusiveDocument(base: RunDocument): RunDocument {
   ];
   return document;
 }
+
+/** The requests of `liveStatsDocument`: 1,284 in all, each phase as in the console's example. */
+export const liveRequests = { total: 1284, byPhase: { calibration: 96, search: 640, confirmation: 210, shrinking: 180, setup: 150, cleanup: 8 } };
+
+/**
+ * The per-action statistics of `liveStatsDocument`: an action always done, one partly refused
+ * and partly failed, `book` sent 46 times and refused every time, `cancel` sent 12 times with no
+ * usable answer, and `view-record` never sent.
+ */
+export const liveActions = [
+  { action: 'start-booking', sent: 300, ok: 300, refused: 0, failed: 0 },
+  { action: 'submit-identity', sent: 280, ok: 250, refused: 20, failed: 10 },
+  { action: 'book', sent: 46, ok: 0, refused: 46, failed: 0 },
+  { action: 'cancel', sent: 12, ok: 0, refused: 0, failed: 12 },
+  { action: 'view-record', sent: 0, ok: 0, refused: 0, failed: 0 },
+];
+
+/**
+ * A copy of `base` as a live run with its statistics: `liveRequests`, `liveActions`, and what
+ * it took to find each finding (the first: 12.4 s, 820 requests, 35 cases, shrunk; each next one
+ * later; the last one not shrunk yet when there are several).
+ */
+export function liveStatsDocument(base: RunDocument): RunDocument {
+  const document = structuredClone(base);
+  document.mode = 'live';
+  document.target = 'http://127.0.0.1:8080';
+  document.stats = { ...document.stats, durationMs: 61_250, requests: structuredClone(liveRequests), actions: structuredClone(liveActions) };
+  const n = document.findings.length;
+  document.findings.forEach((finding, i) => {
+    finding.found = { ms: 12_400 + 3_000 * i, cases: 35 + 10 * i, requests: 820 + 100 * i, shrunk: n === 1 || i < n - 1 };
+  });
+  return document;
+}
