@@ -9,24 +9,27 @@ import type { EngineListener } from './events.js';
 import { buildFinding, channelKey, dedupKey, isExcluded, type Finding } from './finding.js';
 import {
   findingKey,
-  inShard,
   mergeFindings,
   idleLanesNote,
-  planChunks,
+  planSize,
+  resultTally,
   concurrentExecutor,
   sequentialExecutor,
   type ChunkExecutor,
+  type ChunkPlan,
   type ChunkResult,
   type ChunkTask,
   type Shard,
 } from './chunks.js';
-import type { RunDocument } from './run-document.js';
+import type { RequestPhase, RunDocument } from './run-document.js';
 import { deriveSeed, randomSeed } from './seeds.js';
 import { workerExecutor } from './worker-executor.js';
 import type { TwinRun } from '../oracles/oracle.js';
 import { runTwin } from './twin-run.js';
 
 export interface CheckOptions extends FlawChoice {
+  /** Live mode: most requests the shrinking of one finding may send (past it, the smallest failure so far is kept). */
+  shrinkRequests?: number;
   /** Values never shown or saved in a finding, wherever they occur (the run's seed token, credentials given on the command line). */
   secretValues?: readonly string[];
   /** Generated cases per oracle (default 300). */
@@ -73,11 +76,15 @@ export interface CaseRunner {
    * (a confirmation's A and A again): from then on it is masked in every observation.
    */
   learn?(run: TwinRun): void;
+  /** Live runners: requests sent so far by this runner (set-up, steps, cleanup, timing samples). */
+  requestsSent?(): number;
 }
 
 export interface RunOptions {
   /** Take a world snapshot before every step (only oracles that read `before` need it). Default true. */
   snapshots?: boolean;
+  /** Why the engine runs this case (live runners count the requests it costs under this phase). Default `search`. */
+  phase?: RequestPhase;
   /** Measure response times for the `timing` oracle (live runners; the simulator ignores it). Default false. */
   timing?: boolean;
 }
@@ -117,7 +124,16 @@ export async function checkModel(
   }
   const runners = options.runners ?? [options.runner ?? simulatorRunner(model, flawSet)];
   const runner = runners[0] ?? simulatorRunner(model, flawSet);
+  const requestsSent = (): number | undefined => (runners.some((r) => r.requestsSent) ? runners.reduce((sum, r) => sum + (r.requestsSent?.() ?? 0), 0) : undefined);
+  let phase: RequestPhase | 'done' | undefined;
+  const enter = (next: RequestPhase | 'done') => {
+    if (next === phase) return;
+    phase = next;
+    const requests = requestsSent();
+    emit({ type: 'phase', phase: next, ...(requests !== undefined ? { requests } : {}) });
+  };
   const calibration = fc.sample(arbitrary, { seed: deriveSeed(seed, 'calibration'), numRuns: calibrationCases });
+  if (runners.some((r) => r.calibrate)) enter('calibration');
   for (const r of runners) if (r.calibrate) await r.calibrate(calibration);
   const signal = anySignal(options.signal, options.until);
   const progress = { cases: 0 };
@@ -137,15 +153,27 @@ export async function checkModel(
     },
     onFinding: (finding) => announce(finding),
     ...(options.secretValues ? { secretValues: options.secretValues } : {}),
+    progressNow: () => {
+      const requests = requestsSent();
+      return { ms: Math.round(performance.now() - started), cases: progress.cases, ...(requests !== undefined ? { requests } : {}) };
+    },
+    onPhase: enter,
+    ...(options.shrinkRequests !== undefined ? { shrinkRequests: options.shrinkRequests } : {}),
   };
   // The search space is cut into fixed chunks (oracle × slice of runs) so that results are the
   // same however the chunks are spread over workers or shards: each chunk searches on its own,
-  // and findings are merged in chunk order, the first of each dedup key kept.
-  const tasks = planChunks(selected.map((o) => o.id), runs).filter((task) => inShard(task, options.shard));
+  // and findings are merged in chunk order, the first of each dedup key kept. The chunks are
+  // planned lazily and their results tallied as they come, so memory stays flat in the run's
+  // length (`runs` may be `endlessRuns`: until stopped).
+  const plan: ChunkPlan = { oracles: selected.map((o) => o.id), runs, shard: options.shard };
   const emitted = new Set<string>();
-  /** Tell listeners of a finding once per key, as soon as it is known (a long run must not hide it until its chunk ends). */
+  /**
+   * Tell listeners of a finding once per key, as soon as it is known (a long run must not hide it
+   * until its chunk ends), and once more when its shrinking ended (live mode announces it confirmed
+   * but not yet shrunk first).
+   */
   function announce(finding: Finding): void {
-    const key = findingKey(finding);
+    const key = `${findingKey(finding)}\u0000${finding.found?.shrunk === false ? 'first' : 'shrunk'}`;
     if (emitted.has(key)) return;
     emitted.add(key);
     emit({ type: 'finding', finding, cases: progress.cases });
@@ -153,18 +181,22 @@ export async function checkModel(
   // Chunks searched in this thread report each case as it runs (`onCase`); a worker thread's
   // chunk is counted when its result arrives.
   const searchedHere = new Set<number>();
-  const results = await chooseExecutor(options, runner, context)(tasks, (task, lane) => {
+  const tally = resultTally();
+  await chooseExecutor(options, runner, context)(plan, (task, lane) => {
     const oracle = selected.find((o) => o.id === task.oracle);
     if (!oracle) throw new Error(`unknown oracle ${task.oracle}`);
     searchedHere.add(task.index);
     return searchChunk({ ...context, runner: runners[lane] ?? runner }, oracle, task);
   }, (result) => {
-    if (!searchedHere.has(result.task.index)) {
+    if (!searchedHere.delete(result.task.index)) {
       progress.cases += result.cases;
       emit({ type: 'case-finished', oracle: result.task.oracle, cases: progress.cases });
     }
     for (const finding of result.findings) announce(finding);
-  });
+    tally.add(result);
+  }, signal);
+  const results = tally.results();
+  enter('done');
   const findings = mergeFindings(results.flatMap((r) => r.findings));
   const stats = results.reduce(
     (sum, r) => ({
@@ -202,7 +234,7 @@ export async function checkModel(
   if (model.source) document.modelFile = model.source;
   if (options.shard) document.shard = `${options.shard.index}/${options.shard.count}`;
   const notes = [...(options.notes?.() ?? [])];
-  const idle = idleLanesNote(laneCount(options, runner), selected.length, tasks.length, options.shard);
+  const idle = idleLanesNote(laneCount(options, runner), selected.length, planSize(plan), options.shard);
   if (idle !== undefined) notes.push(idle);
   if (stats.noise > 0) {
     notes.push(`${stats.noise} failing case(s) were noise (the difference also showed between two runs of the same world, or did not show again): learned and masked, not reported`);
@@ -226,6 +258,16 @@ interface SearchOptions {
   onNoise?: () => void;
   /** A case could not be judged (its set-up failed), and why. */
   onUnjudged?: (reason: string) => void;
+  /**
+   * Live mode: confirm a candidate the moment it is found, before shrinking it (true: confirmed and
+   * announced, shrink it now; false: rejected as noise, search on). Without it the shrunk case is
+   * confirmed afterwards.
+   */
+  confirmCandidate?: (candidate: Found) => Promise<boolean>;
+  /** The engine's phase changed (for counting requests and for progress). */
+  onPhase?: (phase: RequestPhase) => void;
+  /** Live mode: most requests one shrink may send (past it the smallest failure so far is kept). */
+  shrinkRequests?: number;
   signal?: AbortSignal | undefined;
 }
 
@@ -258,7 +300,16 @@ export async function searchOnce(
   const runOptions: RunOptions = { snapshots: oracle.usesWorld, timing: oracle.usesTiming === true };
   // A case whose set-up failed has nothing to judge: no oracle is asked about it.
   const judge = (run: TwinRun) => ({ run, violations: run.unjudged !== undefined ? [] : oracle.check(run).filter((v) => !isExcluded(options.excluded, v)) });
-  const fresh = async (kase: TwinCase) => judge(await runner.run(kase, runOptions));
+  let phase: RequestPhase | undefined;
+  const enter = (next: RequestPhase) => {
+    if (next === phase) return;
+    phase = next;
+    options.onPhase?.(next);
+  };
+  const fresh = async (kase: TwinCase, why: RequestPhase = 'search') => {
+    enter(why);
+    return judge(await runner.run(kase, { ...runOptions, phase: why }));
+  };
   let thrown: unknown;
   const remember = (error: unknown): never => {
     thrown ??= error;
@@ -289,6 +340,9 @@ export async function searchOnce(
     // further candidate counts as passing, so fast-check keeps the smallest failure found so far.
     const shrinkBudget = runner.mode === 'live' ? (oracle.liveShrinkBudget ?? defaultLiveShrinkBudget) : Number.POSITIVE_INFINITY;
     let shrinkTries = 0;
+    // And past a number of requests (a fraction of the run's budget), whichever comes first.
+    let shrinkStart = 0;
+    const requestsSpent = () => (runner.requestsSent?.() ?? 0) - shrinkStart;
     details = await fc.check(
       fc.asyncProperty(arbitrary, async (kase) => {
         if (++sinceTurn >= casesPerTurn) {
@@ -298,20 +352,28 @@ export async function searchOnce(
         // Interrupted: tell fast-check to stop now (this also ends shrinking where it is).
         if (options.signal?.aborted) throw new fc.PreconditionFailure(true);
         if (target !== undefined && ++shrinkTries > shrinkBudget) return true;
+        if (target !== undefined && options.shrinkRequests !== undefined && requestsSpent() > options.shrinkRequests) return true;
         options.onCase?.(kase.steps.length);
         try {
-          const { run, violations } = await fresh(kase);
+          const { run, violations } = await fresh(kase, target === undefined ? 'search' : 'shrinking');
           if (target !== undefined) return !violations.some((v) => dedupKey(v) === target);
           if (run.unjudged !== undefined) {
             options.onUnjudged?.(run.unjudged);
             return true;
           }
-          const candidate = await firstReal(runner, oracle, kase, run, violations, fresh);
+          const candidate = await firstReal(runner, oracle, kase, run, violations, (k) => fresh(k, 'noise-check'), enter);
           if (candidate === undefined) {
             if (violations.length > 0) options.onNoise?.();
             return true;
           }
+          if (options.confirmCandidate) {
+            enter('confirmation');
+            const confirmed = await options.confirmCandidate({ oracle, kase, run, violation: candidate, path: '' });
+            // Rejected: its keys are excluded now, and the search goes on past it.
+            if (!confirmed) return true;
+          }
           target = dedupKey(candidate);
+          shrinkStart = runner.requestsSent?.() ?? 0;
           return false;
         } catch (error) {
           return remember(error);
@@ -330,7 +392,7 @@ export async function searchOnce(
   }
   const shrunk = details.counterexample?.[0];
   if (!shrunk) return null;
-  const shrunkViolations = (await fresh(shrunk)).violations;
+  const shrunkViolations = (await fresh(shrunk, 'shrinking')).violations;
   const first = runSync ? shrunkViolations[0] : shrunkViolations.find((v) => dedupKey(v) === target);
   if (!first) {
     // A live site may fail once and not again (noise): that is not a finding.
@@ -340,9 +402,9 @@ export async function searchOnce(
     });
   }
   const kase = await withoutNeedlessSteps(shrunk, async (candidate) =>
-    (await fresh(candidate)).violations.some((v) => dedupKey(v) === dedupKey(first)),
+    (await fresh(candidate, 'shrinking')).violations.some((v) => dedupKey(v) === dedupKey(first)),
   );
-  const { run, violations } = await fresh(kase);
+  const { run, violations } = await fresh(kase, 'shrinking');
   const violation = violations.find((v) => dedupKey(v) === dedupKey(first)) ?? first;
   return { oracle, kase, run, violation, path: details.counterexamplePath ?? '' };
 }
@@ -361,10 +423,12 @@ async function firstReal(
   run: TwinRun,
   violations: readonly Violation[],
   fresh: (kase: TwinCase) => Promise<{ violations: Violation[] }>,
+  enter: (phase: RequestPhase) => void,
 ): Promise<Violation | undefined> {
   let real = violations;
   if (real.length > 0 && oracle.comparesTwins === true) {
-    const same = { ...(await runner.run(sameWorld(kase), { snapshots: oracle.usesWorld, timing: false })), secret: run.secret };
+    enter('noise-check');
+    const same = { ...(await runner.run(sameWorld(kase), { snapshots: oracle.usesWorld, timing: false, phase: 'noise-check' })), secret: run.secret };
     const noise = new Set(oracle.check(same).map(dedupKey));
     if (noise.size > 0) {
       runner.learn?.(same);
@@ -393,6 +457,12 @@ export interface ChunkContext {
   onFinding?: (finding: Finding) => void;
   /** Values never shown or saved in a finding (the seed token). */
   secretValues?: readonly string[];
+  /** Where the run is now (ms since it began, cases, live requests), stamped on each finding as `found`. */
+  progressNow?: () => { ms: number; cases: number; requests?: number };
+  /** The engine's phase changed. */
+  onPhase?: (phase: RequestPhase) => void;
+  /** Live mode: most requests one shrink may send. */
+  shrinkRequests?: number;
 }
 
 /**
@@ -403,16 +473,73 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
   const { model, runner } = context;
   const result: ChunkResult = { task, findings: [], cases: 0, steps: 0, unconfirmed: 0 };
   const excluded = new Set<string>();
+  const build = (found: Found, seed: number, shrunk: boolean): Finding => {
+    const finding = buildFinding({
+      model: model.name,
+      modelFile: portablePath(model.source),
+      variant: context.variant,
+      flaws: context.flaws,
+      severity: oracle.severity,
+      kase: found.kase,
+      a: found.run.a,
+      b: found.run.b,
+      violation: found.violation,
+      seed,
+      path: found.path,
+      excluded: [...excluded],
+      chunk: task.index,
+      key: dedupKey(found.violation),
+      irreversibleActions: Object.entries(model.actions)
+        .filter(([, action]) => action.irreversible === true)
+        .map(([name]) => name),
+      ...(context.secretValues ? { secretValues: context.secretValues } : {}),
+    });
+    const now = context.progressNow?.();
+    if (now) finding.found = { ...now, shrunk };
+    return finding;
+  };
+  /** Leave a confirmed leak out of the rest of the search: its key, the same answer's other fields, its channel. */
+  const exclude = (found: Found, verdict: Verdict) => {
+    // The other fields of the same answer that differ every time are this leak's symptoms, not
+    // new leaks: one finding per leak.
+    for (const key of [dedupKey(found.violation), ...verdict.sameAnswer]) excluded.add(key);
+    if (oracle.comparesTwins === true) excluded.add(channelKey(dedupKey(found.violation)));
+  };
+  /** Rejected as noise: counted, and left out of the rest of the search with whatever else varied between A and A. */
+  const reject = (verdict: Verdict) => {
+    result.unconfirmed++;
+    for (const key of verdict.noise) excluded.add(key);
+  };
   // A rejected candidate (noise) does not take a finding's place: the search goes on, up to as
   // many rejections again as findings are looked for.
   for (let attempt = 0; result.findings.length < context.maxFindings && result.unconfirmed <= 2 * context.maxFindings; attempt++) {
     if (context.signal?.aborted) break;
     const chunkSeed = deriveSeed(context.seed, `${oracle.id}#${task.chunk}#${attempt}`);
+    // Live mode: a candidate is confirmed before it is shrunk, and announced at once (a long
+    // shrink cannot lose it); the shrunk case is announced again once confirmed in its turn.
+    let first: { found: Found; verdict: Verdict; finding: Finding } | undefined;
+    const confirmCandidate =
+      runner.mode === 'live' && context.confirmations > 0
+        ? async (candidate: Found): Promise<boolean> => {
+            const verdict = await confirm(runner, candidate, context.confirmations);
+            if (!verdict.confirmed) {
+              reject(verdict);
+              return false;
+            }
+            const finding = build(candidate, chunkSeed, false);
+            first = { found: candidate, verdict, finding };
+            context.onFinding?.(finding);
+            return true;
+          }
+        : undefined;
     const found = await searchOnce(model, oracle, context.arbitrary, runner, {
       seed: chunkSeed,
       runs: task.runs,
       excluded,
       signal: context.signal,
+      ...(confirmCandidate ? { confirmCandidate } : {}),
+      ...(context.onPhase ? { onPhase: context.onPhase } : {}),
+      ...(context.shrinkRequests !== undefined ? { shrinkRequests: context.shrinkRequests } : {}),
       onNoise: () => {
         result.noise = (result.noise ?? 0) + 1;
       },
@@ -426,43 +553,39 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
         context.onCase?.(oracle.id);
       },
     });
-    if (!found) break;
+    // The case as confirmed before shrinking, when the shrunk one could not be confirmed in its turn.
+    const keepFirst = (confirmed: { found: Found; verdict: Verdict; finding: Finding }) => {
+      exclude(confirmed.found, confirmed.verdict);
+      const finding = { ...confirmed.finding, ...(confirmed.finding.found ? { found: { ...confirmed.finding.found, shrunk: true } } : {}) };
+      result.findings.push(finding);
+      context.onFinding?.(finding);
+    };
+    if (!found) {
+      if (first) keepFirst(first);
+      break;
+    }
     if (found === 'flaky') {
-      result.unconfirmed++;
+      if (first) keepFirst(first);
+      else result.unconfirmed++;
       continue;
     }
-    const verdict = await confirm(runner, found, context.confirmations);
+    // The shrunk case: the full confirmation when nothing was confirmed before shrinking, else one
+    // round (the same leak passed them all unshrunk).
+    context.onPhase?.('confirmation');
+    const verdict = await confirm(runner, found, first ? Math.min(1, context.confirmations) : context.confirmations);
     if (!verdict.confirmed) {
+      if (first) {
+        keepFirst(first);
+        continue;
+      }
       // Did not reproduce every time, or showed up between two runs of one world: noise, not a
       // finding. Search on without it (and without whatever else varied between A and A).
-      result.unconfirmed++;
-      for (const key of verdict.noise) excluded.add(key);
+      reject(verdict);
       continue;
     }
-    const finding = buildFinding({
-      model: model.name,
-      modelFile: portablePath(model.source),
-      variant: context.variant,
-      flaws: context.flaws,
-      severity: oracle.severity,
-      kase: found.kase,
-      a: found.run.a,
-      b: found.run.b,
-      violation: found.violation,
-      seed: chunkSeed,
-      path: found.path,
-      excluded: [...excluded],
-      chunk: task.index,
-      key: dedupKey(found.violation),
-      irreversibleActions: Object.entries(model.actions)
-        .filter(([, action]) => action.irreversible === true)
-        .map(([name]) => name),
-      ...(context.secretValues ? { secretValues: context.secretValues } : {}),
-    });
-    // The other fields of the same answer that differ every time are this leak's symptoms, not
-    // new leaks: one finding per leak.
-    for (const key of [dedupKey(found.violation), ...verdict.sameAnswer]) excluded.add(key);
-    if (oracle.comparesTwins === true) excluded.add(channelKey(dedupKey(found.violation)));
+    const merged: Verdict = first ? { ...verdict, sameAnswer: [...new Set([...verdict.sameAnswer, ...first.verdict.sameAnswer])] } : verdict;
+    const finding = build(found, chunkSeed, true);
+    exclude(found, merged);
     result.findings.push(finding);
     context.onFinding?.(finding);
   }
@@ -487,19 +610,21 @@ interface Verdict {
  */
 async function confirm(runner: CaseRunner, found: Found, times: number): Promise<Verdict> {
   const key = dedupKey(found.violation);
-  const options: RunOptions = { snapshots: found.oracle.usesWorld, timing: found.oracle.usesTiming === true };
+  const options: RunOptions = { snapshots: found.oracle.usesWorld, timing: found.oracle.usesTiming === true, phase: 'confirmation' };
+  // What a step shows depends only on the steps before it: the re-runs stop at the step that broke.
+  const kase = { ...found.kase, steps: found.kase.steps.slice(0, found.violation.step + 1) };
   const stepKeys = (run: TwinRun): Set<string> =>
     new Set(found.oracle.check(run).filter((v) => v.step === found.violation.step).map(dedupKey));
   let stable = stepKeys(found.run);
   const noise = new Set<string>();
   for (let i = 0; i < times; i++) {
-    const run = await runner.run(found.kase, options);
+    const run = await runner.run(kase, options);
     const keys = found.oracle.comparesTwins === true ? stepKeys(run) : new Set(found.oracle.check(run).map(dedupKey));
     if (!keys.has(key)) return { confirmed: false, noise: [key], sameAnswer: [] };
     stable = new Set([...stable].filter((k) => keys.has(k)));
     if (found.oracle.comparesTwins !== true) continue;
     // World A on both sides, judged as if the secret had been varied.
-    const same = { ...(await runner.run(sameWorld(found.kase), options)), secret: run.secret };
+    const same = { ...(await runner.run(sameWorld(kase), options)), secret: run.secret };
     const varied = found.oracle.check(same).map(dedupKey);
     if (varied.length > 0) runner.learn?.(same);
     for (const k of varied) noise.add(k);

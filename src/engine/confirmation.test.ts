@@ -57,6 +57,7 @@ describe('confirmation judges candidates against noise (A, B and A again)', () =
   it('still finds the real leak behind the noise, located at the field the secret explains', async () => {
     const runner = noisyRunner(['status-dependent-screen']);
     const announced: number[] = [];
+    const order: string[] = [];
     const document = await checkModel(model, oracles, {
       runner,
       runs: 100,
@@ -64,12 +65,17 @@ describe('confirmation judges candidates against noise (A, B and A again)', () =
       oracles: ['indistinguishable'],
       confirmations: 3,
       onEvent: (event) => {
-        if (event.type === 'finding') announced.push(event.cases ?? -1);
+        if (event.type !== 'finding') return;
+        order.push(`${event.finding.key ?? ''} ${event.finding.found?.shrunk === true ? 'shrunk' : 'confirmed'}`);
+        if (event.finding.found?.shrunk === false) announced.push(event.cases ?? -1);
       },
     });
     // Each finding is announced the moment it is confirmed, with the cases run so far, while the
     // search goes on (not when the chunk ends).
     expect(announced).toHaveLength(document.findings.length);
+    // Confirmed before it is shrunk, announced then, and again once shrunk (same key).
+    expect(order).toEqual(document.findings.flatMap((f) => [`${f.key ?? ''} confirmed`, `${f.key ?? ''} shrunk`]));
+    for (const finding of document.findings) expect(finding.found).toMatchObject({ shrunk: true, cases: expect.any(Number) as number });
     expect(announced[0]).toBeGreaterThan(0);
     expect(announced[0]).toBeLessThan(document.stats.cases);
     const fields = document.findings.map((f) => f.firstDifference.field);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { checkModel } from '../../engine/check.js';
 import type { Shard } from '../../engine/chunks.js';
 import type { EngineListener } from '../../engine/events.js';
-import type { RequestOutcome, RunDocument } from '../../engine/run-document.js';
+import type { ActionStats, RequestOutcome, RequestPhase, RunDocument } from '../../engine/run-document.js';
+import { stepsInconclusive, sumActionStats } from './run-tally.js';
 import { BookfuzzError } from '../../errors.js';
 import type { Model } from '../../model/model.js';
 import type { Oracle } from '../../oracles/oracle.js';
@@ -157,8 +158,10 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       until: stop.signal,
       runners,
       confirmations: options.confirmations ?? 3,
+      shrinkRequests: options.budget !== undefined ? Math.max(100, Math.floor(options.budget / 10)) : defaultShrinkRequests,
       ...(seedToken !== undefined ? { secretValues: [seedToken] } : {}),
       notes: () => [
+        ...neverOk(sumActionStats(runners.map((r) => r.actionStats()))),
         ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
         ...lanes.retryNotes(),
         ...(binding.notes?.() ?? []),
@@ -179,14 +182,35 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
   document.target = options.staging ? 'staging' : target;
   const outcomes = binding.outcomes?.() ?? [];
   if (outcomes.length > 0) document.outcomes = outcomes;
-  // A run that stopped because the target kept failing (or never took a set-up), or whose actors
-  // could never log in, tested less than it was asked.
-  const reason = gaveUp?.message ?? loginNeverWorked(outcomes);
+  document.stats.requests = { total: runners.reduce((sum, r) => sum + r.requestsSent(), 0), byPhase: sumPhases(runners.map((r) => r.requestsByPhase())) };
+  const actions = sumActionStats(runners.map((r) => r.actionStats()));
+  if (actions.length > 0) document.stats.actions = actions;
+  // A run that stopped because the target kept failing (or never took a set-up), whose actors
+  // could never log in, or whose steps never got past the first, tested less than it was asked.
+  const totals = runners.map((r) => r.stepTotals()).reduce((sum, t) => ({ steps: sum.steps + t.steps, okPastFirst: sum.okPastFirst + t.okPastFirst, pastFirst: sum.pastFirst + t.pastFirst, failed: sum.failed + t.failed }));
+  const reason = gaveUp?.message ?? (document.status === 'inconclusive' ? undefined : (loginNeverWorked(outcomes) ?? stepsInconclusive(totals)));
   if (reason !== undefined && document.status !== 'interrupted') {
     document.status = 'inconclusive';
     document.reason = reason;
   }
   return gaveUp ? { document, gaveUp } : { document };
+}
+
+/** Requests one shrink may send when the run has no budget (about 20 twin runs of a short case on a small site). */
+export const defaultShrinkRequests = 600;
+
+/** Requests by phase, several lanes added up. */
+function sumPhases(lists: readonly Partial<Record<RequestPhase, number>>[]): Partial<Record<RequestPhase, number>> {
+  const out: Partial<Record<RequestPhase, number>> = {};
+  for (const list of lists) for (const [phase, n] of Object.entries(list) as [RequestPhase, number][]) out[phase] = (out[phase] ?? 0) + n;
+  return out;
+}
+
+/** A warning for every action that was sent but never done: its inputs, log-in or okIf are likely wrong. */
+function neverOk(actions: readonly ActionStats[]): string[] {
+  return actions
+    .filter((a) => a.sent > 0 && a.ok === 0)
+    .map((a) => `WARNING ${a.action}: ${a.sent} sent, 0 ok${a.failed > 0 ? ` (${a.failed} failed)` : ''}: check its inputs, its log-in or okIf`);
 }
 
 /** Log-ins tried at least this often and never accepted make a run inconclusive. */

@@ -8,6 +8,8 @@ import { twinOf, type TwinCase } from '../../world/twin-case.js';
 import type { TraceSide, TwinRun } from '../../oracles/oracle.js';
 import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
+import type { ActionStats, RequestPhase } from '../../engine/run-document.js';
+import { requestMeter, stepTally, type StepTotals } from './run-tally.js';
 import { timingSampler, type TimingOptions } from './timing-sampler.js';
 import { cloneWorld } from '../../world/clone-world.js';
 
@@ -50,6 +52,13 @@ export interface LiveRunnerOptions {
 export interface LiveRunner extends CaseRunner {
   /** Transport problems seen so far, grouped by where and what. */
   problems(): TransportProblem[];
+  requestsSent(): number;
+  /** Requests sent so far, by phase. */
+  requestsByPhase(): Partial<Record<RequestPhase, number>>;
+  /** How each action's steps went so far. */
+  actionStats(): ActionStats[];
+  /** Steps performed, steps past a case's first that were ok, and steps that failed (transport, budget). */
+  stepTotals(): StepTotals;
 
 }
 
@@ -66,6 +75,8 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   const { model, binding } = options;
   let noise: NoiseMask | undefined;
   const problems = new Map<string, TransportProblem>();
+  const meter = requestMeter();
+  const tally = stepTally();
   /** Set-ups the site accepted, and refused in a row: a site that never takes one is given up on. */
   const setups = { ok: 0, refusedInARow: 0 };
   let consecutive = 0;
@@ -108,14 +119,25 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     }
   };
 
-  async function runSide(side: TraceSide, given: object, kase: TwinCase): Promise<{ trace: Trace; failedAt: number | null; setupFailed?: string }> {
+  async function runSide(side: TraceSide, given: object, kase: TwinCase, phase: RequestPhase): Promise<{ trace: Trace; failedAt: number | null; setupFailed?: string }> {
     const site = options.openSite(side);
     const steps: TraceStep[] = [];
     let failedAt: number | null = null;
+    // Requests this side sent, put under set-up, the engine's phase, or cleanup as they go.
+    let counted = 0;
+    const count = (under: RequestPhase) => {
+      const now = site.requestCount();
+      meter.add(under, now - counted);
+      counted = now;
+    };
     // The world as the site holds it once set up (values it assigned, on their patients).
     let world = given;
     try {
-      world = (await binding.setup(given, site)) ?? given;
+      try {
+        world = (await binding.setup(given, site)) ?? given;
+      } finally {
+        count('setup');
+      }
       setups.ok++;
       setups.refusedInARow = 0;
       const reference = model.simulator(cloneWorld(world), new Set());
@@ -127,16 +149,19 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
         } catch (error) {
           if (isBookfuzzError(error) && error.code === 'BF_TRANSPORT') {
             record(error);
+            tally.step(step.action, index, 'failed');
             failedAt = index;
             break;
           }
           if (isBookfuzzError(error) && error.code === 'BF_BUDGET_EXHAUSTED') {
             budgetSpent();
+            tally.step(step.action, index, 'failed');
             failedAt = index;
             break;
           }
           throw error;
         }
+        tally.step(step.action, index, result.outcome === 'ok' ? 'ok' : 'refused');
         reference.step(step);
         // What the actor saw, and what an anonymous client saw instead (session-dies), masked alike.
         const observed = (observation: Observation): Observation => {
@@ -167,11 +192,13 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       }
       throw error;
     } finally {
+      count(phase);
       try {
         await binding.cleanup?.(world, site);
       } catch (error) {
         if (!(isBookfuzzError(error) && (error.code === 'BF_TRANSPORT' || error.code === 'BF_BUDGET_EXHAUSTED'))) throw error;
       } finally {
+        count('cleanup');
         await site.close();
       }
     }
@@ -195,15 +222,27 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     noise = noise ? mergeNoise(noise, learned) : learned;
   };
 
-  const sampler = timingSampler({ model, binding, openSite: () => options.openSite('a'), ...options.timing });
+  // The sampler's sites: every request they send is the `timing` phase's, counted when each closes.
+  const samplerSite = (): LiveSiteHandle => {
+    const site = options.openSite('a');
+    return {
+      ...site,
+      close: async () => {
+        meter.add('timing', site.requestCount());
+        await site.close();
+      },
+    };
+  };
+  const sampler = timingSampler({ model, binding, openSite: samplerSite, ...options.timing });
 
   const runner: LiveRunner = {
     mode: 'live',
     async run(kase, runOptions) {
       const twin = twinOf(model, kase);
+      const phase = runOptions?.phase ?? 'search';
       const [a, b] = await bothSides(
-        () => runSide('a', kase.world, kase),
-        () => runSide('b', twin, kase),
+        () => runSide('a', kase.world, kase, phase),
+        () => runSide('b', twin, kase, phase),
       );
       // Judge both sides on the prefix both completed.
       const cut = Math.min(a.trace.steps.length, b.trace.steps.length);
@@ -237,8 +276,8 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
         const runs: TraceStep[][] = [];
         for (let round = 0; round < calibrationRounds; round++) {
           const [first, second] = await bothSides(
-            () => runSide('a', kase.world, kase),
-            () => runSide('b', kase.world, kase),
+            () => runSide('a', kase.world, kase, 'calibration'),
+            () => runSide('b', kase.world, kase, 'calibration'),
           );
           runs.push(first.trace.steps, second.trace.steps);
         }
@@ -251,6 +290,10 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       learn([run.a, run.b].map((trace) => trace.steps.slice(0, cut).map((s) => s.result.observation)));
     },
     problems: () => [...problems.values()],
+    requestsSent: () => meter.total(),
+    requestsByPhase: () => meter.byPhase(),
+    actionStats: () => tally.actions(),
+    stepTotals: () => tally.totals(),
 
   };
   return runner;
