@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRunDocuments } from './merge.js';
-import type { RequestOutcome, RunDocument } from './run-document.js';
+import type { Finding } from './finding.js';
+import type { ActionStats, RequestOutcome, RunDocument } from './run-document.js';
 
 /** A live shard with no findings, built by hand: only what merging reads. */
 function shard(i: number, n: number, change: Partial<RunDocument> = {}): RunDocument {
@@ -93,5 +94,63 @@ describe('mergeRunDocuments: status, reason and outcomes', () => {
     const [merged] = mergeRunDocuments([only]);
     expect(merged?.reason).toBe('set-up failed for 40 of 40 cases');
     expect(merged?.outcomes).toEqual(only.outcomes);
+  });
+});
+
+describe('mergeRunDocuments: statistics', () => {
+  const actions = (book: [number, number, number, number], view?: [number, number, number, number]): ActionStats[] => [
+    { action: 'book', sent: book[0], ok: book[1], refused: book[2], failed: book[3] },
+    ...(view ? [{ action: 'view-record', sent: view[0], ok: view[1], refused: view[2], failed: view[3] }] : []),
+  ];
+
+  it('sums requests in all and by phase, and each action\'s steps by action in the order first seen', () => {
+    const first = shard(1, 2, {
+      stats: { cases: 20, steps: 80, durationMs: 9000, requests: { total: 700, byPhase: { calibration: 50, search: 500, setup: 150 } }, actions: actions([23, 0, 23, 0]) },
+    });
+    const second = shard(2, 2, {
+      stats: {
+        cases: 20,
+        steps: 81,
+        durationMs: 12_000,
+        requests: { total: 584, byPhase: { calibration: 46, search: 140, confirmation: 210, shrinking: 180, cleanup: 8 } },
+        actions: [{ action: 'start', sent: 40, ok: 40, refused: 0, failed: 0 }, ...actions([23, 0, 20, 3], [5, 5, 0, 0])],
+      },
+    });
+    const [merged] = mergeRunDocuments([first, second]);
+    expect(merged?.stats).toEqual({
+      cases: 40,
+      steps: 161,
+      durationMs: 12_000,
+      requests: { total: 1284, byPhase: { calibration: 96, search: 640, confirmation: 210, shrinking: 180, setup: 150, cleanup: 8 } },
+      actions: [
+        { action: 'book', sent: 46, ok: 0, refused: 43, failed: 3 },
+        { action: 'start', sent: 40, ok: 40, refused: 0, failed: 0 },
+        { action: 'view-record', sent: 5, ok: 5, refused: 0, failed: 0 },
+      ],
+    });
+    // The shards' own documents are left as they were.
+    expect(first.stats.actions).toEqual(actions([23, 0, 23, 0]));
+    expect(first.stats.requests?.total).toBe(700);
+  });
+
+  it('keeps the statistics of a shard that has them when another has none, and adds none to model runs', () => {
+    const counted = shard(1, 2, { stats: { cases: 20, steps: 80, durationMs: 1000, requests: { total: 10, byPhase: { search: 10 } }, actions: actions([4, 4, 0, 0]) } });
+    const [merged] = mergeRunDocuments([counted, shard(2, 2)]);
+    expect(merged?.stats.requests).toEqual({ total: 10, byPhase: { search: 10 } });
+    expect(merged?.stats.actions).toEqual(actions([4, 4, 0, 0]));
+    const [model] = mergeRunDocuments([shard(1, 2, { mode: 'model' }), shard(2, 2, { mode: 'model' })]);
+    expect(model?.stats).toEqual({ cases: 40, steps: 160, durationMs: 2000 });
+    expect(Object.keys(model?.stats ?? {})).toEqual(['cases', 'steps', 'durationMs']);
+  });
+
+  it('keeps what each finding took to find, as its shard measured it', () => {
+    const finding = (found: Finding['found'], chunk: number): Finding =>
+      ({ id: `f${chunk}`, key: 'indistinguishable/key:screen', chunk, oracle: 'indistinguishable', found }) as unknown as Finding;
+    const [merged] = mergeRunDocuments([
+      shard(2, 2, { status: 'failed', findings: [finding({ ms: 900, cases: 3, requests: 40, shrunk: true }, 5)] }),
+      shard(1, 2, { status: 'failed', findings: [finding({ ms: 4000, cases: 12, requests: 300, shrunk: true }, 1)] }),
+    ]);
+    expect(merged?.findings).toHaveLength(1);
+    expect(merged?.findings[0]?.found).toEqual({ ms: 4000, cases: 12, requests: 300, shrunk: true });
   });
 });

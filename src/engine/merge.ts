@@ -1,11 +1,12 @@
 import { BookfuzzError } from '../errors.js';
 import { mergeFindings } from './chunks.js';
-import type { RequestOutcome, RunDocument } from './run-document.js';
+import { requestPhases, type ActionStats, type RequestOutcome, type RunDocument, type RunStats } from './run-document.js';
 
 /**
  * Merge the documents of one run split by `--shard i/n` (and, in general, runs of the same
  * model, variant, seed and run count) into one: findings deduplicated by dedup key keeping the
- * earliest chunk, counts added up, request outcomes summed by what, phase and where. The result
+ * earliest chunk, counts added up (live: requests in all and by phase, each action's steps by
+ * action), request outcomes summed by what, phase and where. The result
  * equals the document of the unsharded run, but for durations. A merge is inconclusive when any
  * shard is (their reasons joined, each named by its shard), else interrupted when any shard is.
  * Documents of different runs are merged separately, in the order first seen.
@@ -42,16 +43,7 @@ function mergeGroup(group: RunDocument[]): RunDocument {
   const status: RunDocument['status'] =
     inconclusive.length > 0 ? 'inconclusive' : interrupted.length > 0 ? 'interrupted' : findings.length > 0 ? 'failed' : 'passed';
   const outcomes = mergeOutcomes(group.flatMap((d) => d.outcomes ?? []));
-  const merged: RunDocument = {
-    ...first,
-    status,
-    stats: {
-      cases: group.reduce((n, d) => n + d.stats.cases, 0),
-      steps: group.reduce((n, d) => n + d.stats.steps, 0),
-      durationMs: Math.max(...group.map((d) => d.stats.durationMs)),
-    },
-    findings,
-  };
+  const merged: RunDocument = { ...first, status, stats: mergeStats(group.map((d) => d.stats)), findings };
   delete merged.shard;
   if (notes.length > 0) merged.notes = [...new Set(notes)];
   else delete merged.notes;
@@ -60,6 +52,48 @@ function mergeGroup(group: RunDocument[]): RunDocument {
   if (group.some((d) => d.outcomes !== undefined)) merged.outcomes = outcomes;
   else delete merged.outcomes;
   return merged;
+}
+
+/**
+ * The statistics of several shards as one run's: cases, steps, requests (in all and per phase)
+ * and each action's counts added up, actions in the order first seen; the duration is the
+ * longest shard's (shards run side by side). Request and action statistics are present when any
+ * shard has them. A finding's `found` stays as its shard measured it (from that shard's start).
+ */
+export function mergeStats(stats: readonly RunStats[]): RunStats {
+  const merged: RunStats = {
+    cases: stats.reduce((n, s) => n + s.cases, 0),
+    steps: stats.reduce((n, s) => n + s.steps, 0),
+    durationMs: Math.max(0, ...stats.map((s) => s.durationMs)),
+  };
+  const requests = stats.flatMap((s) => (s.requests ? [s.requests] : []));
+  if (requests.length > 0) {
+    const byPhase: NonNullable<RunStats['requests']>['byPhase'] = {};
+    for (const phase of requestPhases) {
+      const counted = requests.filter((r) => r.byPhase[phase] !== undefined);
+      if (counted.length > 0) byPhase[phase] = counted.reduce((n, r) => n + (r.byPhase[phase] ?? 0), 0);
+    }
+    merged.requests = { total: requests.reduce((n, r) => n + r.total, 0), byPhase };
+  }
+  if (stats.some((s) => s.actions !== undefined)) merged.actions = mergeActions(stats.flatMap((s) => s.actions ?? []));
+  return merged;
+}
+
+/** Each action's counts added up, in the order actions were first seen. */
+function mergeActions(actions: readonly ActionStats[]): ActionStats[] {
+  const byAction = new Map<string, ActionStats>();
+  for (const a of actions) {
+    const seen = byAction.get(a.action);
+    if (!seen) {
+      byAction.set(a.action, { ...a });
+      continue;
+    }
+    seen.sent += a.sent;
+    seen.ok += a.ok;
+    seen.refused += a.refused;
+    seen.failed += a.failed;
+  }
+  return [...byAction.values()];
 }
 
 /** The reasons of the inconclusive documents, each named by its shard when several were merged; the same words once. */

@@ -86,3 +86,39 @@ describe('bookfuzz merge', () => {
     expect(err()).toBe('');
   });
 });
+
+describe('bookfuzz merge: statistics', () => {
+  const stats = (search: number, book: number, bookOk: number) => ({
+    cases: 20,
+    steps: 80,
+    durationMs: 500,
+    requests: { total: search + 20, byPhase: { search, setup: 20 } },
+    actions: [
+      { action: 'start', sent: 20, ok: 20, refused: 0, failed: 0 },
+      { action: 'book', sent: book, ok: bookOk, refused: book - bookOk, failed: 0 },
+    ],
+  });
+
+  it('prints the summed requests and action table, with a warning for an action never ok in any shard', async () => {
+    const { io, out } = bufferIo();
+    const code = await mergeCommand(io, { reports: [shard(1, { stats: stats(300, 23, 0) }), shard(2, { stats: stats(340, 23, 0) })], out: join(dir, 'out'), reports_formats: ['json'] });
+    expect(code).toBe(exitCode.clean);
+    const text = out();
+    expect(text).toContain('\nrequests: 680 (search 640, set-up 40)\n');
+    expect(text).toMatch(/\n {2}book +46 +0 +46 +0\n/);
+    expect(text).toContain('\nWARNING: book: 46 sent, 0 ok: check its inputs or okIf\nno findings — clinic (default), oracles indistinguishable, 40 cases, 160 steps, 680 requests, seed 7, 500 ms\n');
+    const merged = JSON.parse(readFileSync(join(dir, 'out', 'bookfuzz.json'), 'utf8')) as RunDocument;
+    expect(merged.stats.requests).toEqual({ total: 680, byPhase: { search: 640, setup: 40 } });
+    expect(merged.stats.actions?.find((a) => a.action === 'book')).toEqual({ action: 'book', sent: 46, ok: 0, refused: 46, failed: 0 });
+  });
+
+  it('keeps stdout the JSON and warns on stderr; no warning once any shard got the action done', async () => {
+    const { io, out, err } = bufferIo();
+    await mergeCommand(io, { reports: [shard(1, { stats: stats(300, 23, 0) }), shard(2, { stats: stats(340, 23, 0) })], reports_formats: ['json'] });
+    expect((JSON.parse(out()) as RunDocument).stats.requests?.total).toBe(680);
+    expect(err()).toBe('WARNING: clinic (default): book: 46 sent, 0 ok: check its inputs or okIf\n');
+    const again = bufferIo();
+    await mergeCommand(again.io, { reports: [shard(1, { stats: stats(300, 23, 0) }), shard(2, { stats: stats(340, 23, 1) })], reports_formats: ['json'] });
+    expect(again.err()).toBe('');
+  });
+});

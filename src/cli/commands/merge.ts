@@ -6,6 +6,7 @@ import type { RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { consoleStyle, renderNotes, renderSummary } from '../../report/console.js';
+import { neverOkActions, neverOkWarning } from '../../report/run-stats.js';
 import { exitCode, type Io } from '../io.js';
 import { toolVersion } from '../version.js';
 
@@ -31,9 +32,11 @@ function readDocuments(file: string): RunDocument[] {
 }
 
 /**
- * `bookfuzz merge <report.json>...`: shard reports into one report (and corpus). Exits 1 with
- * findings, else 2 when a merged run is inconclusive (a shard could not test what it was asked),
- * else 0.
+ * `bookfuzz merge <report.json>...`: shard reports into one report (and corpus), requests and
+ * per-action statistics summed. With `--out`, prints each merged run's notes, outcomes and
+ * statistics and its summary line; without, the merged JSON on stdout and, on stderr, the summary
+ * of an inconclusive run and a warning for each action sent and never ok. Exits 1 with findings,
+ * else 2 when a merged run is inconclusive (a shard could not test what it was asked), else 0.
  */
 export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   const merged = mergeRunDocuments(args.reports.flatMap(readDocuments));
@@ -48,7 +51,11 @@ export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
     io.stdout.write(`${JSON.stringify(merged.length === 1 && only ? only : { version: 1, tool: 'bookfuzz', runs: merged }, null, 2)}\n`);
     // stdout is the JSON; an inconclusive merge is also said where a person sees it.
     const style = consoleStyle(io.stderr, io.env);
-    for (const document of merged.filter((d) => d.status === 'inconclusive')) io.stderr.write(`${renderSummary(document, style)}\n`);
+    for (const document of merged) {
+      const warnings = neverOkActions(document.stats.actions).map((a) => `WARNING: ${document.model} (${document.variant}): ${neverOkWarning(a)}\n`);
+      if (warnings.length > 0) io.stderr.write(warnings.join(''));
+      if (document.status === 'inconclusive') io.stderr.write(`${renderSummary(document, style)}\n`);
+    }
   }
   if (merged.some((d) => d.findings.length > 0)) return exitCode.findings;
   // A shard that could not test what it was asked makes the whole merge untested there: never a clean exit.
