@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../engine/finding.js';
-import type { RequestOutcome, RunDocument } from '../engine/run-document.js';
+import { requestPhases, type ActionStats, type RequestOutcome, type RequestPhase, type RunDocument, type RunStats } from '../engine/run-document.js';
 import { renderJson, renderJsonReport } from './json.js';
-import { hostileDocument, inconclusiveDocument, testDocuments, type TestDocuments } from './test-documents.js';
+import { hostileDocument, inconclusiveDocument, liveStatsDocument, testDocuments, type TestDocuments } from './test-documents.js';
 
 interface ObjectSchema {
   $id: string;
@@ -65,6 +65,46 @@ describe('renderJson', () => {
     expect(validate(broken((_, o) => (o['extra'] = 'x')))).toBe(false);
     // A reason on another status is allowed (a run that passed may still say something), outcomes on a model run too.
     expect(validate(broken((d) => (d.status = 'passed')))).toBe(true);
+  });
+
+  it('validates a live run\'s request and action statistics and what each finding took, and rejects broken ones', () => {
+    const live = liveStatsDocument(docs.vulnerable);
+    expect(problems(JSON.parse(renderJson(live)))).toBe('');
+    expect(problems(liveStatsDocument(docs.fixed))).toBe('');
+    // Every phase may be counted; none need be.
+    const everyPhase = structuredClone(live);
+    everyPhase.stats.requests = { total: 8, byPhase: Object.fromEntries(requestPhases.map((p) => [p, 1])) };
+    expect(problems(everyPhase)).toBe('');
+    everyPhase.stats.requests = { total: 0, byPhase: {} };
+    expect(problems(everyPhase)).toBe('');
+    const broken = (change: (stats: Record<string, unknown>, finding: Record<string, unknown>) => void): unknown => {
+      const d = structuredClone(live);
+      change(d.stats as unknown as Record<string, unknown>, (d.findings[0] ?? {}) as unknown as Record<string, unknown>);
+      return d;
+    };
+    const requests = (stats: Record<string, unknown>) => stats['requests'] as Record<string, unknown>;
+    const byPhase = (stats: Record<string, unknown>) => requests(stats)['byPhase'] as Record<string, unknown>;
+    const action = (stats: Record<string, unknown>) => (stats['actions'] as Record<string, unknown>[])[0] ?? {};
+    const found = (finding: Record<string, unknown>) => finding['found'] as Record<string, unknown>;
+    expect(validate(broken((s) => (byPhase(s)['seeding'] = 3)))).toBe(false);
+    expect(ajv.errorsText(validate.errors)).toContain('byPhase');
+    expect(validate(broken((s) => (byPhase(s)['search'] = -1)))).toBe(false);
+    expect(validate(broken((s) => (byPhase(s)['search'] = 2.5)))).toBe(false);
+    expect(validate(broken((s) => delete requests(s)['total']))).toBe(false);
+    expect(validate(broken((s) => delete requests(s)['byPhase']))).toBe(false);
+    expect(validate(broken((s) => (requests(s)['extra'] = 1)))).toBe(false);
+    expect(validate(broken((s) => (action(s)['action'] = '')))).toBe(false);
+    expect(validate(broken((s) => delete action(s)['refused']))).toBe(false);
+    expect(validate(broken((s) => (action(s)['ok'] = -1)))).toBe(false);
+    expect(validate(broken((s) => (action(s)['blocked'] = 1)))).toBe(false);
+    expect(validate(broken((s) => (s['actions'] = {})))).toBe(false);
+    expect(validate(broken((_, f) => delete found(f)['shrunk']))).toBe(false);
+    expect(validate(broken((_, f) => (found(f)['shrunk'] = 'yes')))).toBe(false);
+    expect(validate(broken((_, f) => (found(f)['ms'] = -5)))).toBe(false);
+    expect(validate(broken((_, f) => (found(f)['cases'] = 1.5)))).toBe(false);
+    expect(validate(broken((_, f) => (found(f)['at'] = 'now')))).toBe(false);
+    // Model mode: a finding's measure without requests is whole.
+    expect(validate(broken((_, f) => delete found(f)['requests']))).toBe(true);
   });
 
   it('rejects broken documents', () => {
@@ -159,11 +199,43 @@ const requestOutcomeFields: Presence<RequestOutcome> = {
   last: 'optional',
 };
 
+const runStatsFields: Presence<RunStats> = {
+  cases: 'required',
+  steps: 'required',
+  durationMs: 'required',
+  requests: 'optional',
+  actions: 'optional',
+};
+
+const requestCountsFields: Presence<NonNullable<RunStats['requests']>> = {
+  total: 'required',
+  byPhase: 'required',
+};
+
+const actionStatsFields: Presence<ActionStats> = {
+  action: 'required',
+  sent: 'required',
+  ok: 'required',
+  refused: 'required',
+  failed: 'required',
+};
+
+const foundFields: Presence<NonNullable<Finding['found']>> = {
+  ms: 'required',
+  cases: 'required',
+  requests: 'optional',
+  shrunk: 'required',
+};
+
 describe('run-document.schema.json', () => {
   it.each([
     ['runDocument', runDocumentFields],
     ['finding', findingFields],
     ['requestOutcome', requestOutcomeFields],
+    ['runStats', runStatsFields],
+    ['requestCounts', requestCountsFields],
+    ['actionStats', actionStatsFields],
+    ['found', foundFields],
   ] as const)('names exactly the fields of the %s type, required exactly when the type requires them', (name, fields) => {
     const def = schema.$defs[name];
     expect(Object.keys(def?.properties ?? {}).sort()).toEqual(Object.keys(fields).sort());
@@ -178,5 +250,19 @@ describe('run-document.schema.json', () => {
       ((schema.$defs[def]?.properties[field] ?? {}) as { enum?: string[] }).enum?.slice().sort();
     expect(enumOf('runDocument', 'status')).toEqual(Object.keys(statuses).sort());
     expect(enumOf('requestOutcome', 'phase')).toEqual(Object.keys(phases).sort());
+    // The request phases a run counts: exactly the keys byPhase may have.
+    const requestPhaseSet: Record<RequestPhase, true> = {
+      calibration: true,
+      search: true,
+      'noise-check': true,
+      confirmation: true,
+      shrinking: true,
+      timing: true,
+      setup: true,
+      cleanup: true,
+    };
+    const byPhase = (schema.$defs['requestCounts']?.properties['byPhase'] ?? {}) as { properties?: Record<string, unknown> };
+    expect(Object.keys(byPhase.properties ?? {}).sort()).toEqual(Object.keys(requestPhaseSet).sort());
+    expect([...requestPhases].sort()).toEqual(Object.keys(requestPhaseSet).sort());
   });
 });
