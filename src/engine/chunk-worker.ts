@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import { twinCaseArbitrary } from '../world/twin-case.js';
-import { takeTask, type ChunkResult, type ChunkTask } from './chunks.js';
+import { planSize, takeTask, taskAt, type ChunkPlan, type ChunkResult } from './chunks.js';
 import { searchChunk, simulatorRunner, type ChunkContext } from './check.js';
 
 export interface ChunkWorkerData {
@@ -23,13 +23,13 @@ export interface ChunkWorkerData {
 }
 
 /**
- * What a worker is started with: the run, every task of it, and the queue all lanes take from.
- * The queue is one 32-bit counter in shared memory, the position of the next task in `tasks`:
- * a lane takes a task by adding one to it, so no lane waits for another to hand it work, and
- * setting it to `tasks.length` stops every lane after the chunk it is searching.
+ * What a worker is started with: the run, its plan of chunks, and the queue all lanes take from.
+ * The queue is two 32-bit slots in shared memory (`takeTask`): the position of the next task in
+ * the plan, which a lane takes by adding one to it, so no lane waits for another to hand it work,
+ * and a stop flag, which stops every lane after the chunk it is searching.
  */
 export interface ChunkWorkerStart extends ChunkWorkerData {
-  tasks: readonly ChunkTask[];
+  plan: ChunkPlan;
   queue: SharedArrayBuffer;
 }
 
@@ -61,10 +61,11 @@ export async function startChunkWorker(getModel: (data: ChunkWorkerData) => Prom
     signal: undefined,
   };
   const queue = new Int32Array(data.queue);
-  for (let at = takeTask(queue, data.tasks.length); at !== undefined; at = takeTask(queue, data.tasks.length)) {
-    const task = data.tasks[at];
-    const oracle = oracles.find((o) => o.id === task?.oracle);
-    if (!task || !oracle) return post({ error: `unknown oracle ${task?.oracle}` });
+  const size = planSize(data.plan);
+  for (let at = takeTask(queue, size); at !== undefined; at = takeTask(queue, size)) {
+    const task = taskAt(data.plan, at);
+    const oracle = oracles.find((o) => o.id === task.oracle);
+    if (!oracle) return post({ error: `unknown oracle ${task.oracle}` });
     try {
       post({ result: await searchChunk(context, oracle, task), at });
     } catch (error) {

@@ -33,34 +33,88 @@ export interface Shard {
 }
 
 /**
- * Run chunk tasks and return their results in task order (whatever order they finished in).
- * `local` runs one task in this process; `onResult` is told of each result as it arrives, so
- * findings are saved the moment they exist.
+ * Run the chunks of `plan`, handing each result to `onResult` as it arrives (in any order), so
+ * findings are saved the moment they exist and nothing is kept per chunk: memory stays flat
+ * however many chunks the plan holds (an endless run holds no end). `local` runs one task in
+ * this process. Once `signal` is aborted no further task is started; tasks already running end
+ * as their search decides (at the next case).
  */
 export type ChunkExecutor = (
-  tasks: readonly ChunkTask[],
+  plan: ChunkPlan,
   local: (task: ChunkTask, lane: number) => Promise<ChunkResult>,
   onResult: (result: ChunkResult) => void,
-) => Promise<ChunkResult[]>;
+  signal?: AbortSignal,
+) => Promise<void>;
 
 /**
- * Take the next task's position from a queue shared by lanes on several threads: one 32-bit
- * counter in shared memory, the position of the next task. Undefined when none is left.
+ * Take the next task's position from a queue shared by lanes on several threads: two 32-bit
+ * slots in shared memory, the position of the next task and a stop flag (`stopQueue`).
+ * Undefined when none is left, or the run was stopped.
  */
 export function takeTask(queue: Int32Array, count: number): number | undefined {
+  if (Atomics.load(queue, 1) !== 0) return undefined;
   const at = Atomics.add(queue, 0, 1);
-  return at < count ? at : undefined;
+  // Past 2^31 positions the counter wraps to negative: an endless run ends there (200 billion runs).
+  return at >= 0 && at < count ? at : undefined;
 }
 
-/** Every chunk of a run, in plan order: for each oracle, `ceil(runs / chunkRuns)` chunks. */
-export function planChunks(oracles: readonly string[], runs: number): ChunkTask[] {
-  const tasks: ChunkTask[] = [];
-  for (const oracle of oracles) {
-    for (let chunk = 0; chunk * chunkRuns < runs; chunk++) {
-      tasks.push({ index: tasks.length, oracle, chunk, runs: Math.min(chunkRuns, runs - chunk * chunkRuns) });
-    }
+/** Slots of a shared task queue (`takeTask`). */
+export const queueSlots = 2;
+
+/** Every lane takes no more tasks from `queue`. */
+export function stopQueue(queue: Int32Array): void {
+  Atomics.store(queue, 1, 1);
+}
+
+/** `--runs inf`: runs per oracle of a search that goes on until it is stopped (Ctrl-C, `--duration`). */
+export const endlessRuns = Number.POSITIVE_INFINITY;
+
+/**
+ * The chunks of a run, as data (a worker thread gets it whole): nothing is listed, each task is
+ * computed from its position (`taskAt`), so a plan of a hundred million runs, or of no end, takes
+ * no memory.
+ */
+export interface ChunkPlan {
+  oracles: readonly string[];
+  /** Runs per oracle; `endlessRuns` (Infinity) for a run with no end. */
+  runs: number;
+  /** This machine's slice of the plan (`--shard i/n`). */
+  shard?: Shard | undefined;
+}
+
+function chunksPerOracle(runs: number): number {
+  return Number.isFinite(runs) ? Math.ceil(Math.max(0, runs) / chunkRuns) : Number.POSITIVE_INFINITY;
+}
+
+/** Tasks in the plan (in its shard): `Infinity` for an endless run. */
+export function planSize(plan: ChunkPlan): number {
+  if (plan.oracles.length === 0) return 0;
+  const total = plan.oracles.length * chunksPerOracle(plan.runs);
+  const shard = plan.shard;
+  if (shard === undefined || !Number.isFinite(total)) return total;
+  return total >= shard.index ? Math.floor((total - shard.index) / shard.count) + 1 : 0;
+}
+
+/**
+ * The task at `position` in the plan (in its shard). A bounded run is planned oracle by oracle,
+ * each in `ceil(runs / chunkRuns)` chunks; an endless one gives the oracles a chunk each in turn,
+ * so that every oracle is searched however soon the run is stopped.
+ */
+export function taskAt(plan: ChunkPlan, position: number): ChunkTask {
+  const index = plan.shard === undefined ? position : plan.shard.index - 1 + position * plan.shard.count;
+  const count = plan.oracles.length;
+  if (!Number.isFinite(plan.runs)) {
+    return { index, oracle: plan.oracles[index % count] ?? '', chunk: Math.floor(index / count), runs: chunkRuns };
   }
-  return tasks;
+  const perOracle = chunksPerOracle(plan.runs);
+  const chunk = index % perOracle;
+  return { index, oracle: plan.oracles[Math.floor(index / perOracle)] ?? '', chunk, runs: Math.min(chunkRuns, plan.runs - chunk * chunkRuns) };
+}
+
+/** The plan's tasks in order, made one at a time as they are taken. */
+export function* planChunks(plan: ChunkPlan): Generator<ChunkTask, void, undefined> {
+  const size = planSize(plan);
+  for (let position = 0; position < size; position++) yield taskAt(plan, position);
 }
 
 export function inShard(task: ChunkTask, shard: Shard | undefined): boolean {
@@ -92,16 +146,13 @@ export function parseShard(text: string): Shard | null {
 }
 
 /** One task after another, in this process. */
-export const sequentialExecutor: ChunkExecutor = async (tasks, local, onResult) => {
-  const results: ChunkResult[] = [];
-  for (const task of tasks) {
+export const sequentialExecutor: ChunkExecutor = async (plan, local, onResult, signal) => {
+  for (const task of planChunks(plan)) {
     // A turn of the event loop between chunks, so Ctrl-C is heard during in-process runs.
     await new Promise((resolve) => setImmediate(resolve));
-    const result = await local(task, 0);
-    onResult(result);
-    results.push(result);
+    if (signal?.aborted) return;
+    onResult(await local(task, 0));
   }
-  return results;
 };
 
 /**
@@ -109,21 +160,64 @@ export const sequentialExecutor: ChunkExecutor = async (tasks, local, onResult) 
  * waiting on the network, and each lane has a site of its own).
  */
 export function concurrentExecutor(width: number): ChunkExecutor {
-  return async (tasks, local, onResult) => {
-    const results: ChunkResult[] = new Array(tasks.length);
-    let next = 0;
+  return async (plan, local, onResult, signal) => {
+    const tasks = planChunks(plan);
     const lane = async (_: unknown, laneIndex: number) => {
-      while (next < tasks.length) {
-        const i = next++;
-        const task = tasks[i];
-        if (!task) continue;
-        const result = await local(task, laneIndex);
-        onResult(result);
-        results[i] = result;
+      while (!signal?.aborted) {
+        const next = tasks.next();
+        if (next.done === true) return;
+        onResult(await local(next.value, laneIndex));
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, tasks.length)) }, lane));
-    return results;
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, planSize(plan))) }, lane));
+  };
+}
+
+/**
+ * What the finished chunks of a run leave behind, in memory that does not grow with their number:
+ * counts summed, and one finding per key (the one `mergeFindings` would keep of all results).
+ */
+export interface ResultTally {
+  add(result: ChunkResult): void;
+  /** One result standing for every chunk added (none when none was), its findings merged. */
+  results(): ChunkResult[];
+}
+
+export function resultTally(): ResultTally {
+  let sum: ChunkResult | undefined;
+  let reasonAt = Number.POSITIVE_INFINITY;
+  // Per key, the earliest finding by chunk, then by place in its chunk (a stable sort of every result's findings).
+  const kept = new Map<string, { finding: Finding; chunk: number; place: number }>();
+  const earlier = (a: { chunk: number; place: number }, b: { chunk: number; place: number }) => a.chunk - b.chunk || a.place - b.place;
+  return {
+    add(result) {
+      for (const [place, finding] of result.findings.entries()) {
+        const entry = { finding, chunk: finding.chunk ?? 0, place };
+        const key = findingKey(finding);
+        const had = kept.get(key);
+        if (had === undefined || earlier(entry, had) < 0) kept.set(key, entry);
+      }
+      // The reason of the earliest chunk in the plan, whatever order results arrive in.
+      if (result.unjudgedReason !== undefined && result.task.index < reasonAt) reasonAt = result.task.index;
+      const reason = result.task.index === reasonAt ? result.unjudgedReason : sum?.unjudgedReason;
+      const before = sum;
+      // A field added to ChunkResult is summed here.
+      sum = {
+        task: before === undefined || result.task.index < before.task.index ? result.task : before.task,
+        findings: [],
+        cases: (before?.cases ?? 0) + result.cases,
+        steps: (before?.steps ?? 0) + result.steps,
+        unconfirmed: (before?.unconfirmed ?? 0) + result.unconfirmed,
+        noise: (before?.noise ?? 0) + (result.noise ?? 0),
+        unjudged: (before?.unjudged ?? 0) + (result.unjudged ?? 0),
+        ...(reason !== undefined ? { unjudgedReason: reason } : {}),
+      };
+    },
+    results() {
+      if (sum === undefined) return [];
+      const findings = [...kept.values()].sort(earlier).map((entry) => entry.finding);
+      return [{ ...sum, findings }];
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { oracles } from '../oracles/index.js';
 import { checkModel } from './check.js';
 import { writeModelWithSimulatorPrelude } from './engine-test-support.js';
 import type { ChunkWorkerMessage, ChunkWorkerStart } from './chunk-worker.js';
+import { queueSlots } from './chunks.js';
 import { workerBundle } from './worker-bundle.js';
 import { workerExecutor } from './worker-executor.js';
 
@@ -28,8 +29,8 @@ const data = (model: string) => ({ model, cwd: repo, variant: 'vulnerable', flaw
 /** A worker's start with one chunk of the indistinguishability oracle to search. */
 const oneChunk = (model: string): ChunkWorkerStart => ({
   ...data(model),
-  tasks: [{ index: 0, oracle: 'indistinguishable', chunk: 0, runs: 20 }],
-  queue: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+  plan: { oracles: ['indistinguishable'], runs: 20 },
+  queue: new SharedArrayBuffer(queueSlots * Int32Array.BYTES_PER_ELEMENT),
 });
 
 /** Start the bundle in a worker thread and return its first message. */

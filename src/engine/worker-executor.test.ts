@@ -8,7 +8,7 @@ import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { checkModel } from './check.js';
 import { writeModelWithSimulatorPrelude } from './engine-test-support.js';
-import { planChunks, type ChunkExecutor, type ChunkResult, type ChunkTask } from './chunks.js';
+import { planSize, type ChunkExecutor, type ChunkPlan, type ChunkResult, type ChunkTask } from './chunks.js';
 import type { ChunkWorkerData } from './chunk-worker.js';
 import { workerExecutor } from './worker-executor.js';
 
@@ -37,12 +37,12 @@ describe('workerExecutor', () => {
     const alone = await checkModel(model, oracles, options);
     let here = 0;
     let all = 0;
-    const executor: ChunkExecutor = (tasks, local, onResult) => {
-      all = tasks.length;
-      return workerExecutor(2, { ...data, flaws: alone.flaws })(tasks, (task, lane) => {
+    const executor: ChunkExecutor = (plan, local, onResult, signal) => {
+      all = planSize(plan);
+      return workerExecutor(2, { ...data, flaws: alone.flaws })(plan, (task, lane) => {
         here++;
         return local(task, lane);
-      }, onResult);
+      }, onResult, signal);
     };
     const progress: number[] = [];
     const shared = await checkModel(model, oracles, {
@@ -65,8 +65,8 @@ describe('workerExecutor', () => {
 
   it('searches a run of one chunk in this thread, without starting a worker', async () => {
     const lane = countingLane();
-    const tasks = planChunks(['indistinguishable'], 100);
-    const results = await workerExecutor(4, { ...data, model: join(scratch, 'no-such-model.ts') })(tasks, lane.local, () => {});
+    const results: ChunkResult[] = [];
+    await workerExecutor(4, { ...data, model: join(scratch, 'no-such-model.ts') })({ oracles: ['indistinguishable'], runs: 100 }, lane.local, (r) => results.push(r));
     expect(results.map((r) => r.task.index)).toEqual([0]);
     expect([...lane.here]).toEqual([0]);
   });
@@ -76,11 +76,11 @@ describe('workerExecutor', () => {
     writeModelWithSimulatorPrelude(file, modelFile, "if (++runs === 10) throw new Error('the simulator broke');", ['let runs = 0;']);
     const model = await loadModel(file);
     let results = 0;
-    const executor: ChunkExecutor = (tasks, local, onResult) =>
-      workerExecutor(2, { ...data, model: file, runs: 30_000 })(tasks, local, (result) => {
+    const executor: ChunkExecutor = (plan, local, onResult, signal) =>
+      workerExecutor(2, { ...data, model: file, runs: 30_000 })(plan, local, (result) => {
         results++;
         onResult(result);
-      });
+      }, signal);
     await expect(checkModel(model, oracles, { variant: 'vulnerable', seed: 2, runs: 30_000, oracles: ['indistinguishable'], executor })).rejects.toThrow(
       /the simulator broke/,
     );
@@ -91,18 +91,25 @@ describe('workerExecutor', () => {
   });
 
   it('stops every lane after the chunk each is searching when the run is aborted', async () => {
-    const tasks = planChunks(['indistinguishable'], 30_000);
+    const plan: ChunkPlan = { oracles: ['indistinguishable'], runs: 30_000 };
     const controller = new AbortController();
     const lane = countingLane();
-    const results = await workerExecutor(2, { ...data, runs: 30_000 }, controller.signal)(tasks, lane.local, () => controller.abort());
+    let results = 0;
+    await workerExecutor(2, { ...data, runs: 30_000 }, controller.signal)(plan, lane.local, () => {
+      results++;
+      controller.abort();
+    });
     // Each worker finishes the chunk it had taken (and results already on their way arrive), and takes no other.
-    expect(results.length).toBeGreaterThan(0);
-    expect(results.length).toBeLessThan(tasks.length / 10);
+    expect(results).toBeGreaterThan(0);
+    expect(results).toBeLessThan(planSize(plan) / 10);
     expect(lane.here.size).toBe(0);
 
-    // A run aborted before it began searches nothing, on any lane.
+    // A run aborted before it began searches nothing, on any lane; the run's own signal stops it as well.
     const before = new AbortController();
     before.abort();
-    expect(await workerExecutor(2, { ...data, runs: 30_000 }, before.signal)(tasks, lane.local, () => {})).toEqual([]);
+    let after = 0;
+    await workerExecutor(2, { ...data, runs: 30_000 }, before.signal)(plan, lane.local, () => after++);
+    await workerExecutor(2, { ...data, runs: 30_000 })(plan, lane.local, () => after++, before.signal);
+    expect(after).toBe(0);
   });
 });

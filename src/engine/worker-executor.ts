@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BookfuzzError } from '../errors.js';
-import { sequentialExecutor, takeTask, type ChunkExecutor, type ChunkResult } from './chunks.js';
+import { planSize, queueSlots, sequentialExecutor, stopQueue, type ChunkExecutor } from './chunks.js';
 import type { ChunkWorkerData, ChunkWorkerMessage, ChunkWorkerStart } from './chunk-worker.js';
 import { workerBundle } from './worker-bundle.js';
 
@@ -19,34 +19,32 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
  * Model mode on several lanes: `count` worker threads, all taking chunks from one queue in
  * shared memory (`ChunkWorkerStart`), while this thread only collects their results (it saves
  * findings the moment they arrive and keeps the progress bar and Ctrl-C responsive). Results
- * come back in task order, so the run is the same whatever `count` is. Every lane runs in a lean
+ * come in the order chunks end; the run sums them (`resultTally`), so it is the same whatever
+ * `count` is. Every lane runs in a lean
  * worker: this thread also carries the CLI, tsx and their modules, and with it searching as one
  * of two lanes, 7 of 8 paired runs here were 3–18% slower than with two workers (its garbage
  * collections have more to go through, and results wait for its chunk to end). A run of one
  * chunk is searched here. The workers load a bundle of the worker and the model made for the
  * run (`worker-bundle.ts`), or, when none can be made, the TypeScript sources through tsx
- * (`chunk-worker-entry.mjs`).
+ * (`chunk-worker-entry.mjs`). They get the plan, not a list of its tasks: each computes the
+ * task at the position it took (`taskAt`), so a plan of any size costs no memory.
  */
 export function workerExecutor(count: number, data: ChunkWorkerData, signal?: AbortSignal): ChunkExecutor {
-  return async (tasks, local, onResult) => {
-    const lanes = Math.min(count, tasks.length);
+  return async (plan, local, onResult, runSignal) => {
+    const stopped = signal === undefined ? runSignal : runSignal === undefined ? signal : AbortSignal.any([signal, runSignal]);
+    const lanes = Math.min(count, planSize(plan));
     // A run of one chunk (or one lane) is searched here, as with --workers 1.
-    if (lanes <= 1) return sequentialExecutor(tasks, local, onResult);
-    const results: ChunkResult[] = new Array(tasks.length);
-    const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    if (lanes <= 1) return sequentialExecutor(plan, local, onResult, stopped);
+    const shared = new SharedArrayBuffer(queueSlots * Int32Array.BYTES_PER_ELEMENT);
     const queue = new Int32Array(shared);
     let failed = false;
     // Every lane takes no more chunks once this is called.
-    const stop = () => Atomics.store(queue, 0, tasks.length);
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    const deliver = (i: number, result: ChunkResult) => {
-      results[i] = result;
-      onResult(result);
-    };
+    const stop = () => stopQueue(queue);
+    if (stopped?.aborted) stop();
+    stopped?.addEventListener('abort', stop, { once: true });
     const bundle = isAbsolute(data.model) && existsSync(data.model) ? await workerBundle(data.model) : undefined;
     const entry = bundle ?? new URL('./chunk-worker-entry.mjs', import.meta.url);
-    const start: ChunkWorkerStart = { ...data, tasks, queue: shared };
+    const start: ChunkWorkerStart = { ...data, plan, queue: shared };
     const workers = new Set<Worker>();
     const workerLane = () =>
       new Promise<void>((resolve, reject) => {
@@ -68,7 +66,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
           // After a failure, results still on their way are not reported.
           if (failed) return;
           if ('error' in message) return finish(new BookfuzzError('BF_SIMULATOR_FAILED', message.error, { where: 'worker' }));
-          if ('result' in message) return deliver(message.at, message.result);
+          if ('result' in message) return onResult(message.result);
           finish();
         });
         worker.on('error', (error) => finish(error));
@@ -87,8 +85,7 @@ export function workerExecutor(count: number, data: ChunkWorkerData, signal?: Ab
       for (const worker of workers) await worker.terminate().catch(() => {});
       throw error;
     } finally {
-      signal?.removeEventListener('abort', stop);
+      stopped?.removeEventListener('abort', stop);
     }
-    return results.filter((r): r is ChunkResult => r !== undefined);
   };
 }
