@@ -9,6 +9,7 @@ import {
   hostileDocument,
   hostileName,
   inconclusiveDocument,
+  liveStatsDocument,
   setupFailureReason,
   testDocuments,
   type TestDocuments,
@@ -106,6 +107,39 @@ describe('renderHtml', () => {
     expect(html.match(/class="banner"/g)).toHaveLength(1);
     expect(renderHtml([docs.vulnerable, docs.fixed], oracles)).not.toContain('class="banner"');
     expect(renderHtml([docs.fixed], oracles)).not.toContain('<table class="outcomes">');
+  });
+
+  it('has a "Run statistics" section: requests by phase with a bar each, every action\'s steps with the never-ok ones highlighted and warned about', () => {
+    const document = liveStatsDocument(docs.vulnerable);
+    const html = renderHtml([document], oracles);
+    expectSelfContained(html);
+    const stats = html.slice(html.indexOf('<h2>Run statistics</h2>'), html.indexOf('<h2>Oracles</h2>'));
+    expect(stats).toContain(`<p>${document.stats.cases.toLocaleString('en-US')} cases, ${document.stats.steps.toLocaleString('en-US')} steps, 1,284 requests in 1 min 01 s</p>`);
+    expect(stats).toContain('<tr><td>search</td><td class="n">640</td><td class="n">50 %</td><td class="bar"><span class="bar" style="width:49.8%"></span></td></tr>');
+    expect(stats).toContain('<tr><td>set-up</td><td class="n">150</td>');
+    expect(stats).toContain('<tr class="total"><td>all</td><td class="n">1,284</td>');
+    expect(stats).toContain('<tr class="never"><td>book</td><td>46</td><td>0</td><td>46</td><td>0</td></tr>');
+    expect(stats).toContain('<tr class="never"><td>cancel</td><td>12</td><td>0</td><td>0</td><td>12</td></tr>');
+    expect(stats).toContain('<tr><td>start-booking</td><td>300</td><td>300</td><td>0</td><td>0</td></tr>');
+    expect(stats).toContain('<tr><td>view-record</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>');
+    expect(stats).toContain('<li><strong>WARNING</strong> book: 46 sent, 0 ok: check its inputs or okIf</li>');
+    expect(stats.match(/<li><strong>WARNING<\/strong>/g)).toHaveLength(2);
+    // Each finding says what it took to find.
+    expect(html.match(/<p class="found">found after /g)).toHaveLength(document.findings.length);
+    expect(html).toContain('<p class="found">found after 12.4 s, 820 requests, 35 cases</p>');
+  });
+
+  it('says a model run sent no requests, and escapes hostile action names', () => {
+    const model = renderHtml([docs.fixed], oracles);
+    expect(model).toContain('<h2>Run statistics</h2>');
+    expect(model).toContain('steps, no requests (model mode) in ');
+    expect(model).not.toContain('<table class="actions">');
+    const hostile = liveStatsDocument(docs.fixed);
+    hostile.stats.actions = [{ action: hostileName, sent: 3, ok: 0, refused: 3, failed: 0 }];
+    const html = renderHtml([hostile], oracles);
+    expectSelfContained(html);
+    expect(html).not.toContain(hostileName);
+    expect(html).toContain(`<tr class="never"><td>${escapeMarkup(hostileName)}</td>`);
   });
 
   it('escapes hostile text in the reason, notes and outcomes', () => {

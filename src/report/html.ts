@@ -6,6 +6,7 @@ import { escapeMarkup as e } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { flattenObservation, showJson } from './flatten.js';
 import { hasProblem, inconclusiveReason, phaseLabel } from './outcome-summary.js';
+import { formatCount, formatDuration, foundAfter, neverOk, neverOkWarning, requestParts } from './run-stats.js';
 
 /**
  * One self-contained HTML page: inline CSS, no script, nothing loaded from anywhere (a
@@ -13,7 +14,10 @@ import { hasProblem, inconclusiveReason, phaseLabel } from './outcome-summary.js
  * runs and oracles, then every finding: its minimal steps, what the twin worlds differ in, and
  * the two observations of the first-difference step side by side with the differing fields
  * marked. An inconclusive run gets a banner with its reason at the top, and every run's notes and
- * request outcomes are shown under the runs table. Every value from a document is escaped and
+ * request outcomes are shown under the runs table. "Run statistics" gives each run's cases, steps
+ * and time and, live, its requests by phase (a table with a bar each) and how each action's steps
+ * went, an action sent and never ok highlighted with a warning; each finding says what it took to
+ * find. Every value from a document is escaped and
  * shown as text, never as a link.
  */
 export function renderHtml(documents: readonly RunDocument[], oracles: readonly Oracle[]): string {
@@ -37,6 +41,7 @@ export function renderHtml(documents: readonly RunDocument[], oracles: readonly 
     '<body>',
     `<header><h1>bookfuzz report</h1><p class="verdict ${verdictClass}">${e(verdict)}</p>${inconclusive.map(banner).join('')}</header>`,
     runsTable(documents),
+    statsSection(documents),
     oraclesTable(documents, oracles),
     '<section><h2>Findings</h2>',
     findings.length === 0 ? '<p>No findings.</p>' : findings.map((f) => findingArticle(f, oracles)).join('\n'),
@@ -94,6 +99,36 @@ function runDetails(document: RunDocument, named: boolean): string {
   return parts.join('');
 }
 
+/** Each run's statistics: cases, steps and time; live, requests by phase and per-action outcomes. */
+function statsSection(documents: readonly RunDocument[]): string {
+  if (documents.length === 0) return '';
+  const named = documents.length > 1;
+  return `<section class="stats"><h2>Run statistics</h2>${documents.map((d) => runStats(d, named)).join('')}</section>`;
+}
+
+function runStats(document: RunDocument, named: boolean): string {
+  const { cases, steps, durationMs, requests, actions = [] } = document.stats;
+  const parts = [named ? `<h3>${e(`${document.model} (${document.variant})${document.shard ? ` shard ${document.shard}` : ''}`)}</h3>` : ''];
+  const sent = requests ? `, ${count(requests.total, 'request')}` : document.mode === 'model' ? ', no requests (model mode)' : '';
+  parts.push(`<p>${e(`${count(cases, 'case')}, ${count(steps, 'step')}${sent} in ${formatDuration(durationMs)}`)}</p>`);
+  if (requests) {
+    const rows = requestParts(requests).map((part) => {
+      const share = requests.total > 0 ? (100 * part.count) / requests.total : 0;
+      const bar = `<span class="bar" style="width:${share.toFixed(1)}%"></span>`;
+      return `<tr><td>${e(part.label)}</td><td class="n">${e(formatCount(part.count))}</td><td class="n">${e(`${share.toFixed(0)} %`)}</td><td class="bar">${bar}</td></tr>`;
+    });
+    const total = `<tr class="total"><td>all</td><td class="n">${e(formatCount(requests.total))}</td><td class="n">100 %</td><td></td></tr>`;
+    parts.push(`<h4>Requests by phase</h4><table class="phases">${header(['phase', 'requests', 'share', ''])}${rows.join('')}${total}</table>`);
+  }
+  if (actions.length > 0) {
+    const never = actions.filter(neverOk);
+    if (never.length > 0) parts.push(`<ul class="warnings">${never.map((a) => `<li><strong>WARNING</strong> ${e(neverOkWarning(a))}</li>`).join('')}</ul>`);
+    const rows = actions.map((a) => row([a.action, formatCount(a.sent), formatCount(a.ok), formatCount(a.refused), formatCount(a.failed)], neverOk(a) ? 'never' : undefined));
+    parts.push(`<h4>Steps by action</h4><table class="actions">${header(['action', 'sent', 'ok', 'refused', 'failed'])}${rows.join('')}</table>`);
+  }
+  return parts.join('');
+}
+
 function oraclesTable(documents: readonly RunDocument[], oracles: readonly Oracle[]): string {
   const ids = [...new Set(documents.flatMap((d) => [...d.oracles, ...d.findings.map((f) => f.oracle)]))];
   const rows = ids.map((id) => {
@@ -130,6 +165,7 @@ function findingArticle(finding: Finding, oracles: readonly Oracle[]): string {
       `${finding.model} (${finding.variant}) · ${finding.id}`,
     )}</small></h3>`,
     `<p class="message">${e(finding.message)}</p>`,
+    ...(finding.found ? [`<p class="found">${e(foundAfter(finding.found))}</p>`] : []),
     `<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`,
     `<p class="replay">replay: <code>${e(findingReplay(finding))}</code></p>`,
     '<h4>Minimal steps</h4>',
@@ -204,7 +240,7 @@ function withoutExchanges(observation: JsonObject): JsonObject {
 const header = (cells: readonly string[]): string => `<tr>${cells.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
 const row = (cells: readonly string[], className?: string): string =>
   `<tr${className ? ` class="${className}"` : ''}>${cells.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`;
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const count = (n: number, noun: string): string => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 const css = [
   'body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:78rem;padding:0 1rem;color:#1b1f24;background:#fff}',
@@ -219,5 +255,8 @@ const css = [
   '.sev-high{background:#cf222e}.sev-medium{background:#bc4c00}.sev-low{background:#6e7781}',
   '.verdict.bad{color:#cf222e;font-weight:600}.verdict.good{color:#1a7f37;font-weight:600}',
   '.banner{border:2px solid #cf222e;background:#ffebe9;color:#82071e;border-radius:6px;padding:.5rem .75rem;font-size:15px;overflow-wrap:anywhere}',
+  'tr.never td{background:#ffebe9;color:#82071e;font-weight:600}.warnings{color:#82071e}td.n{text-align:right}tr.total td{font-weight:600}',
+  'table.phases{width:auto;min-width:32rem}td.bar{width:16rem}span.bar{display:block;height:.8rem;background:#0969da;border-radius:2px}',
+  '.found{color:#57606a}',
   '@media print{details{display:block}}',
 ].join('\n');

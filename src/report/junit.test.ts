@@ -9,6 +9,8 @@ import {
   hostileDocument,
   hostileName,
   inconclusiveDocument,
+  liveActions,
+  liveStatsDocument,
   setupFailureReason,
   testDocuments,
   type TestDocuments,
@@ -155,6 +157,40 @@ describe('renderJunit', () => {
     expect(out).toContain('cleanup: cleanup of each patient: DELETE /patients/{id}: sent 2, ok 1, refused 0, failed 1; last: timed out after 10000 ms');
     // A clean run with no outcomes says nothing more than before.
     expect(parse(renderJunit([docs.fixed], oracles)).testsuites.testsuite[0]?.['system-out']).toBeUndefined();
+  });
+
+  it('carries a live run\'s requests and each action\'s counts as suite properties, its warnings in system-out, and what each failure took to find', () => {
+    const document = liveStatsDocument(docs.vulnerable);
+    const suite = parse(renderJunit([document], oracles)).testsuites.testsuite[0];
+    const properties = new Map(suite?.properties.property.map((p) => [p['@_name'], p['@_value']]));
+    expect(properties.get('requests.total')).toBe('1284');
+    expect([...properties].filter(([k]) => k.startsWith('requests.') && k !== 'requests.total')).toEqual([
+      ['requests.calibration', '96'],
+      ['requests.search', '640'],
+      ['requests.confirmation', '210'],
+      ['requests.shrinking', '180'],
+      ['requests.setup', '150'],
+      ['requests.cleanup', '8'],
+    ]);
+    for (const a of liveActions) {
+      expect([properties.get(`action.${a.action}.sent`), properties.get(`action.${a.action}.ok`), properties.get(`action.${a.action}.refused`), properties.get(`action.${a.action}.failed`)]).toEqual(
+        [a.sent, a.ok, a.refused, a.failed].map(String),
+      );
+    }
+    const out = suite?.['system-out'] ?? '';
+    expect(out).toContain('requests: 1,284 (calibration 96, search 640, confirmation 210, shrinking 180, set-up 150, cleanup 8)');
+    expect(out).toContain('WARNING: book: 46 sent, 0 ok: check its inputs or okIf');
+    expect(out).toContain('WARNING: cancel: 12 sent, 0 ok, 12 failed');
+    expect(out).not.toContain('WARNING: view-record');
+    const failures = suite?.testcase.flatMap((c) => c.failure ?? []) ?? [];
+    expect(failures).toHaveLength(document.findings.length);
+    for (const failure of failures) expect(failure['#text']).toMatch(/\nfound after [\d.]+ s, [\d,]+ requests, \d+ cases(\n| \(not shrunk yet\)\n)/);
+    const first = document.findings[0];
+    const firstFailure = failures.find((f) => first !== undefined && f['#text'].includes(`finding ${first.id}`));
+    expect(firstFailure?.['#text']).toContain('\nfound after 12.4 s, 820 requests, 35 cases\n');
+    // A model run has no request or action properties.
+    const model = new Set(parse(renderJunit([docs.fixed], oracles)).testsuites.testsuite[0]?.properties.property.map((p) => p['@_name']));
+    expect([...model].some((k) => k.startsWith('requests.') || k.startsWith('action.'))).toBe(false);
   });
 
   it('escapes hostile text in the reason and outcomes', () => {

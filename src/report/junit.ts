@@ -5,6 +5,7 @@ import { escapeMarkup } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { findingSummary } from './finding-summary.js';
 import { inconclusiveReason, okOutcomeLines, outcomeLine, phaseLabel, problemOutcomes } from './outcome-summary.js';
+import { neverOkActions, neverOkWarning, requestParts, requestsLine } from './run-stats.js';
 
 /**
  * JUnit XML for CI: a `<testsuites>` with one `<testsuite name="bookfuzz.<model>.<variant>">`
@@ -16,7 +17,10 @@ import { inconclusiveReason, okOutcomeLines, outcomeLine, phaseLabel, problemOut
  * several problems. An inconclusive run (it could not test what it was asked) makes every
  * oracle without a finding an `<error>` carrying the reason, counted in `errors`: neither a
  * failure nor a pass. How the run's requests went (`outcomes`) are suite properties, and the
- * reason and outcomes are in the suite's `<system-out>`. Times are in seconds; a run's duration
+ * reason and outcomes are in the suite's `<system-out>`. A live run's statistics are suite
+ * properties too (`requests.total`, `requests.<phase>`, `action.<name>.sent|ok|refused|failed`),
+ * its requests line and a `WARNING:` per action never ok in `<system-out>`; each failure says
+ * what it took to find (`found after …`). Times are in seconds; a run's duration
  * is not split between oracles, so only suites carry a time. Pure: the same documents give the
  * same text.
  */
@@ -63,6 +67,7 @@ function suite(document: RunDocument, oracles: readonly Oracle[]): Suite {
   if (document.modelFile !== undefined) properties.push(['modelFile', document.modelFile]);
   if (reason !== undefined) properties.push(['reason', reason]);
   for (const outcome of document.outcomes ?? []) properties.push([`outcome.${outcome.phase}.${outcome.what}`, outcomeValue(outcome)]);
+  properties.push(...statsProperties(document));
   const lines = [
     `  <testsuite ${attributes({
       name: `bookfuzz.${document.model}.${document.variant}`,
@@ -92,7 +97,28 @@ function systemOut(document: RunDocument, reason: string | undefined): string[] 
   const problems = problemOutcomes(outcomes);
   if (outcomes.length > 0) out.push(...okOutcomeLines(outcomes));
   if (problems.length > 0) out.push('requests that did not all go well:', ...problems.map((o) => `  ${phaseLabel[o.phase]}: ${outcomeLine(o)}`));
+  if (document.stats.requests) out.push(requestsLine(document.stats.requests));
+  out.push(...neverOkActions(document.stats.actions).map((a) => `WARNING: ${neverOkWarning(a)}`));
   return out;
+}
+
+/** A live run's statistics as suite properties: requests in all and by phase, each action's counts. */
+function statsProperties(document: RunDocument): [string, string][] {
+  const { requests, actions = [] } = document.stats;
+  const properties: [string, string][] = [];
+  if (requests) {
+    properties.push(['requests.total', String(requests.total)]);
+    for (const part of requestParts(requests)) properties.push([`requests.${part.phase}`, String(part.count)]);
+  }
+  for (const a of actions) {
+    properties.push(
+      [`action.${a.action}.sent`, String(a.sent)],
+      [`action.${a.action}.ok`, String(a.ok)],
+      [`action.${a.action}.refused`, String(a.refused)],
+      [`action.${a.action}.failed`, String(a.failed)],
+    );
+  }
+  return properties;
 }
 
 /** An outcome's counts as one property value: `sent 40, ok 2, refused 38, failed 0; last: answered 409 at /signup; at spec.yaml:15:9`. */

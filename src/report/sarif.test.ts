@@ -7,7 +7,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { oracles } from '../oracles/index.js';
 import { renderSarif } from './sarif.js';
 import { findingReplay } from './finding-replay.js';
-import { hostileDocument, hostileName, inconclusiveDocument, setupFailureReason, testDocuments, type TestDocuments } from './test-documents.js';
+import {
+  hostileDocument,
+  hostileName,
+  inconclusiveDocument,
+  liveActions,
+  liveRequests,
+  liveStatsDocument,
+  setupFailureReason,
+  testDocuments,
+  type TestDocuments,
+} from './test-documents.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The published OASIS schema, kept beside the repo on this team's machines (TOOLCHAIN.md). */
@@ -41,6 +51,7 @@ describe('renderSarif', () => {
       [inconclusiveDocument(docs.fixed)],
       [inconclusiveDocument(docs.vulnerable), docs.fixed],
       [hostileInconclusive],
+      [liveStatsDocument(docs.vulnerable), inconclusiveDocument(liveStatsDocument(docs.fixed))],
     ];
     for (const documents of cases) {
       for (const cwd of [repoRoot, '/nowhere/else']) {
@@ -123,6 +134,27 @@ describe('renderSarif', () => {
     expect(runs[1]).toMatchObject({ status: 'inconclusive', reason: setupFailureReason, outcomes: document.outcomes, notes: document.notes });
     // The findings of the other document are still results.
     expect(run?.results).toHaveLength(docs.vulnerable.findings.length);
+  });
+
+  it('carries a live run\'s requests and action statistics in the run properties, what each result took to find, and a warning per action never ok', () => {
+    const document = liveStatsDocument(docs.vulnerable);
+    const run = render([document, docs.fixed]).runs[0];
+    const runs = run?.properties?.['bookfuzz'] as { stats: Record<string, unknown> }[];
+    expect(runs[0]?.stats).toMatchObject({ requests: liveRequests, actions: liveActions });
+    expect(runs[1]?.stats).not.toHaveProperty('requests');
+    expect(runs[1]?.stats).not.toHaveProperty('actions');
+    document.findings.forEach((finding, i) => {
+      expect(run?.results?.[i]?.properties?.['found']).toEqual(finding.found);
+      expect(run?.results?.[i]?.message.text).toContain('found after ');
+    });
+    expect(run?.results?.[0]?.message.text).toContain('found after 12.4 s, 820 requests, 35 cases');
+    const invocation = run?.invocations?.[0];
+    // A warning is no failure of the tool: the run still executed successfully.
+    expect(invocation?.executionSuccessful).toBe(true);
+    expect(invocation?.toolExecutionNotifications?.map((n) => [n.level, n.descriptor?.id, n.properties?.['action'], n.message.text])).toEqual([
+      ['warning', 'action-never-ok', 'book', 'nhs-covid-booking (vulnerable): book: 46 sent, 0 ok: check its inputs or okIf'],
+      ['warning', 'action-never-ok', 'cancel', expect.stringContaining('cancel: 12 sent, 0 ok, 12 failed')],
+    ]);
   });
 
   it('says a finished run executed successfully, with no notifications', () => {

@@ -7,6 +7,7 @@ import type { Oracle, Severity } from '../oracles/oracle.js';
 import { findingReplay } from './finding-replay.js';
 import { findingSummary } from './finding-summary.js';
 import { inconclusiveReason } from './outcome-summary.js';
+import { neverOkActions, neverOkWarning } from './run-stats.js';
 
 export interface SarifOptions {
   /** Model files inside this folder are given relative to `%SRCROOT%` (the checkout in CI). */
@@ -22,9 +23,12 @@ const securitySeverity: Record<Severity, string> = { high: '8.0', medium: '5.0',
  * SARIF 2.1.0 for code-scanning tools: one run whose driver `bookfuzz` has one rule per oracle
  * that ran (in any document) and one result per finding, located at the model's file and
  * fingerprinted by the finding id (stable across runs, so a platform tracks it as one alert).
- * The run's `properties.bookfuzz` carries each document's status, its reason and outcomes; an
- * inconclusive or interrupted document makes the invocation unsuccessful, and an inconclusive
- * one adds a tool execution notification (level `error`) with its reason.
+ * The run's `properties.bookfuzz` carries each document's status, its reason, outcomes and
+ * statistics (`stats`: cases, steps, duration and, live, `requests` by phase and per-action
+ * `actions`); each result's properties carry what it took to find (`found`). An inconclusive or
+ * interrupted document makes the invocation unsuccessful, and an inconclusive one adds a tool
+ * execution notification (level `error`) with its reason; an action sent and never ok adds one of
+ * level `warning`.
  */
 export function renderSarif(documents: readonly RunDocument[], oracles: readonly Oracle[], options: SarifOptions): string {
   const ruleIds = [...new Set(documents.flatMap((d) => [...d.oracles, ...d.findings.map((f) => f.oracle)]))];
@@ -67,15 +71,20 @@ export function renderSarif(documents: readonly RunDocument[], oracles: readonly
 function invocation(documents: readonly RunDocument[]): Invocation {
   const notifications: Notification[] = documents.flatMap((d) => {
     const reason = inconclusiveReason(d);
-    if (reason === undefined) return [];
-    return [
-      {
-        level: 'error',
-        message: { text: `INCONCLUSIVE: ${d.model} (${d.variant}): ${reason}` },
-        descriptor: { id: 'inconclusive' },
-        properties: { model: d.model, variant: d.variant, seed: d.seed, ...(d.target !== undefined ? { target: d.target } : {}) },
-      },
-    ];
+    const properties = { model: d.model, variant: d.variant, seed: d.seed, ...(d.target !== undefined ? { target: d.target } : {}) };
+    const out: Notification[] = [];
+    if (reason !== undefined) {
+      out.push({ level: 'error', message: { text: `INCONCLUSIVE: ${d.model} (${d.variant}): ${reason}` }, descriptor: { id: 'inconclusive' }, properties });
+    }
+    for (const action of neverOkActions(d.stats.actions)) {
+      out.push({
+        level: 'warning',
+        message: { text: `${d.model} (${d.variant}): ${neverOkWarning(action)}` },
+        descriptor: { id: 'action-never-ok' },
+        properties: { ...properties, action: action.action },
+      });
+    }
+    return out;
   });
   const out: Invocation = { executionSuccessful: documents.every((d) => d.status !== 'interrupted' && d.status !== 'inconclusive') };
   if (notifications.length > 0) out.toolExecutionNotifications = notifications;
@@ -113,6 +122,7 @@ function result(finding: Finding, document: RunDocument, ruleIndex: number, cwd:
       path: finding.path,
       firstDifference: { step: finding.firstDifference.step, field: finding.firstDifference.field },
       ...(finding.evidence !== undefined ? { evidence: finding.evidence } : {}),
+      ...(finding.found !== undefined ? { found: finding.found } : {}),
       replay: findingReplay(finding),
       'security-severity': securitySeverity[finding.severity],
     },
