@@ -54,6 +54,8 @@ export interface FuzzOptions {
   parallelWorlds?: boolean | undefined;
   shard?: Shard | undefined;
   signal?: AbortSignal | undefined;
+  /** Ends the search early without calling the run interrupted (`--duration`): the current case ends, then the report. */
+  until?: AbortSignal | undefined;
   onEvent?: EngineListener | undefined;
 }
 
@@ -155,7 +157,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       oracles: options.oracles,
       signal: options.signal,
       shard: options.shard,
-      until: stop.signal,
+      until: options.until === undefined ? stop.signal : AbortSignal.any([stop.signal, options.until]),
       runners,
       confirmations: options.confirmations ?? 3,
       shrinkRequests: options.budget !== undefined ? Math.max(100, Math.floor(options.budget / 10)) : defaultShrinkRequests,
