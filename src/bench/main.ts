@@ -7,6 +7,12 @@
  * --rounds N (live rounds per row, default 3), --rss-requests N (default 100000; 0 skips that run).
  * --zoo: only the leak-zoo table (src/zoo): every fixture, vulnerable over --zoo-seeds N seeds
  * (default 5) and fixed once, --zoo-runs N runs per oracle (default 100); --only <fixture>.
+ * --cost: only the cost table (src/bench/cost.ts): requests and seconds to the first confirmed live
+ * finding and per run, through a counting proxy, for every staging flaw (its model, the flaw alone,
+ * its oracles; timing flaws left out) and every leak-zoo fixture (vulnerable), over --cost-seeds N
+ * seeds (default 5); --runs N runs per oracle (default: live mode's default; a list 50,100 prints
+ * one table each); --cost-only <names> (comma-separated: a flaw, model, fixture, staging or zoo);
+ * --cost-first: stop each run at its first confirmed finding (for found k/N; per-run columns then up to there).
  */
 import { isBookfuzzError } from '../errors.js';
 import { listModelNames, loadModel } from '../model/load-model.js';
@@ -17,6 +23,9 @@ import { engineOverhead } from './overhead.js';
 import { modelThroughput } from './throughput.js';
 import { workerSpeedup } from './workers.js';
 import { threadScaling } from './machine.js';
+
+// --timing-cost: only the timing sampler's cost per case, before and after one set-up world per class (src/bench/timing-cost.ts).
+if (process.argv.includes('--timing-cost')) await (await import('./timing-cost.js')).timingCostMain(process.argv).then(() => process.exit(0));
 
 /** The text after `--name`, or undefined when the option is not given (or given last, with no text). */
 const optionText = (name: string): string | undefined => {
@@ -38,6 +47,28 @@ const show = (n: number) => (Number.isFinite(n) ? String(n) : `>${cap}`);
 const names = listModelNames().filter((n) => only === undefined || n === only);
 const liveOnly = process.argv.includes('--live-only');
 const zoo = process.argv.includes('--zoo');
+const cost = process.argv.includes('--cost');
+if (cost) {
+  const { costBench, costSummary, costTable, costCases } = await import('./cost.js');
+  const { defaultLiveRuns } = await import('../targets/http/fuzz-live.js');
+  const costSeeds = arg('cost-seeds', 5);
+  const runsList = (listArg('runs') ?? [String(defaultLiveRuns)]).map(Number);
+  if (!Number.isInteger(costSeeds) || costSeeds < 1) throw new Error('--cost-seeds takes a whole number of at least 1');
+  if (runsList.some((r) => !Number.isInteger(r) || r < 1)) throw new Error('--runs takes whole numbers of at least 1, such as 100 or 50,100,150');
+  const { leftOutFlaws } = await costCases();
+  const stopAtFirst = process.argv.includes('--cost-first');
+  for (const runs of runsList) {
+    console.log(`\ncost: live runs through a counting proxy, seeds 1..${costSeeds}, --runs ${runs}; to first: when the first confirmed finding's event arrived (requests the proxy saw, seconds since the fuzz began); a seed with no finding is a miss${stopAtFirst ? '; --cost-first: each run stopped at its first finding, per-run columns up to there' : ''}`);
+    console.log(`(staging rows: the model's TypeScript binding, the flaw alone, its oracles, parallel worlds as --staging; zoo rows: vulnerable mode, its oracle; left out: ${leftOutFlaws.join(', ') || 'none'} (timing))`);
+    const rows: import('./cost.js').CostRow[] = [];
+    console.log(costTable([])[0]);
+    for await (const row of costBench({ seeds: costSeeds, runs, only: listArg('cost-only'), stopAtFirst, onSeed: (c, s) => console.error(`  ${c.name} seed ${s.seed}: ${s.first ? `found at ${s.first.requests} requests, ${s.first.seconds.toFixed(2)} s` : 'missed'}; run ${s.requests} requests, ${s.seconds.toFixed(1)} s${s.problem ? ` (${s.status}: ${s.problem})` : ''}`) })) {
+      rows.push(row);
+      console.log(costTable([row])[1]);
+    }
+    for (const line of costSummary(rows)) console.log(line);
+  }
+}
 if (zoo) {
   const { zooFixtures } = await import('../zoo/fixtures/index.js');
   const { benchFixture, zooBenchTable } = await import('./zoo.js');
@@ -59,7 +90,7 @@ if (zoo) {
     }
   }
 }
-if (!liveOnly && !zoo) {
+if (!liveOnly && !zoo && !cost) {
   console.log(`detection: cases to first failure over ${seeds} seeds (cap ${cap} generated cases)`);
   console.log(['model', 'flaw', 'oracle', 'variation median', 'variation p90', 'missed', 'naive median', 'naive p90', 'naive missed'].join(' | '));
   for (const name of names) {
@@ -131,7 +162,7 @@ if (!liveOnly && !zoo) {
   );
 }
 
-if (!zoo && (liveOnly || process.argv.includes('--live'))) {
+if (!zoo && !cost && (liveOnly || process.argv.includes('--live'))) {
   const { url, child } = await startStagingProcess('fixed');
   try {
     console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');
