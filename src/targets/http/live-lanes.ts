@@ -5,7 +5,7 @@ import { createLivePool, createLiveSite, defaultTimeoutMs, type LiveSiteOptions 
 import { createInFlightLimit } from './interceptors/concurrency.js';
 import { retryNotes } from './interceptors/retry-notes.js';
 import { createRetryPolicy, type RetryOptions, type RetryStats } from './interceptors/retry-policy.js';
-import { liveRunner, type LiveRunner, type LiveRunnerOptions } from './live-runner.js';
+import { liveRunner, sharedNoise, type LiveRunner, type LiveRunnerOptions } from './live-runner.js';
 
 export interface LiveLanesOptions {
   model: Model;
@@ -54,6 +54,8 @@ export function openLiveLanes(options: LiveLanesOptions): LiveLanes {
   }
   const pools = Array.from({ length: lanes }, () => createLivePool(options.site.timeoutMs ?? defaultTimeoutMs));
   const retry = createRetryPolicy(options.retry);
+  // One noise mask for every lane: calibrated once, and what one lane learns the others mask too.
+  const noise = sharedNoise();
   const runners = pools.map((pool, lane) => {
     const inFlight = createInFlightLimit(1);
     return liveRunner({
@@ -63,6 +65,7 @@ export function openLiveLanes(options: LiveLanesOptions): LiveLanes {
       openSite: (side) =>
         createLiveSite({ ...options.site, pool, inFlight, retry, ...(worlds !== undefined ? { world: `${worlds}-${lane + 1}-${side}` } : {}) }),
       sidesAtOnce: worlds !== undefined,
+      noise,
     });
   });
   return {

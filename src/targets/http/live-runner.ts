@@ -13,6 +13,16 @@ import { requestMeter, stepTally, type StepTotals } from './run-tally.js';
 import { timingSampler, type TimingOptions } from './timing-sampler.js';
 import { cloneWorld } from '../../world/clone-world.js';
 
+/** What the lanes of one run have learned as noise, and whether calibration ran. */
+export interface SharedNoise {
+  mask: NoiseMask | undefined;
+  calibrated: boolean;
+}
+
+export function sharedNoise(): SharedNoise {
+  return { mask: undefined, calibrated: false };
+}
+
 /** Set-ups refused in a row, with none ever accepted, after which a run stops. */
 const setupAttemptsBeforeGivingUp = 8;
 
@@ -39,6 +49,8 @@ export interface LiveRunnerOptions {
    * side's request. Default: one side after the other.
    */
   sidesAtOnce?: boolean;
+  /** Noise learned by every lane of one run together (`sharedNoise()`): calibrated once, learned by all. Default: the runner's own. */
+  noise?: SharedNoise;
   /** Transport failures in a row after which the run stops (the site is down). Default 5. */
   maxConsecutiveFailures?: number;
   /** Called once when the request budget is spent: the engine should stop searching. */
@@ -73,7 +85,9 @@ export interface LiveRunner extends CaseRunner {
  */
 export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   const { model, binding } = options;
-  let noise: NoiseMask | undefined;
+  // The noise learned so far: this runner's own, or one shared by the lanes of a run (calibrated once).
+  const shared = options.noise ?? sharedNoise();
+  const noiseOf = () => shared.mask;
   const problems = new Map<string, TransportProblem>();
   const meter = requestMeter();
   const tally = stepTally();
@@ -166,6 +180,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
         // What the actor saw, and what an anonymous client saw instead (session-dies), masked alike.
         const observed = (observation: Observation): Observation => {
           const typed = maskTyped(observation, result.typed);
+          const noise = noiseOf();
           return noise ? applyNoise(typed, noise) : typed;
         };
         const masked: StepResult = { ...result, observation: observed(result.observation), exchanges: site.takeExchanges() };
@@ -219,7 +234,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   /** Merge what differs between these runs of one world into the noise mask. */
   const learn = (sequences: Observation[][]): void => {
     const learned = learnNoise(sequences);
-    noise = noise ? mergeNoise(noise, learned) : learned;
+    shared.mask = shared.mask ? mergeNoise(shared.mask, learned) : learned;
   };
 
   // The sampler's sites: every request they send is the `timing` phase's, counted when each closes.
@@ -269,6 +284,9 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       return run;
     },
     async calibrate(cases) {
+      // Lanes of one run share what was learned: the first lane calibrates, the others take it.
+      if (shared.calibrated) return;
+      shared.calibrated = true;
       // Run each world several times with the same secret, as the twins run (same sites, same
       // order): whatever differs is noise. Several runs, so that a value drawn from a few (one of
       // three banners) or a shuffled list shows its variants.
