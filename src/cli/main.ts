@@ -6,6 +6,7 @@ import { resolveWorkers } from '../engine/worker-executor.js';
 import { parseReportFormats } from '../report/write-reports.js';
 import { loadConfig } from './config.js';
 import { commaList, exitCode, processIo, type Io } from './io.js';
+import { parseDuration, parseRuns, type RunLimits } from './run-limits.js';
 
 /**
  * Run the CLI with `argv` (without `node` and the script) and return the exit code:
@@ -37,7 +38,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .positional('model', { type: 'string', describe: 'model name or path (default: "models" of the config file)' })
           .option('variant', { type: 'string', describe: 'named variant: vulnerable, fixed, ...' })
           .option('flaws', { type: 'string', describe: 'comma-separated flaws to switch on (instead of --variant)' })
-          .option('runs', { type: 'number', describe: 'generated cases per oracle (default 300)' })
+          .option('runs', { type: 'string', describe: 'generated cases per oracle (default 300); inf: until stopped (Ctrl-C, SIGTERM, --duration)' })
+          .option('duration', { type: 'string', describe: 'search until this time is over (30s, 30m, 2h), then finish the current case and report' })
+          .option('progress-interval', { type: 'string', describe: 'off a terminal: a progress line on stderr this often (default 15s; 0: none)' })
           .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
           .option('json', { type: 'boolean', default: false, describe: 'print the run document as JSON' })
@@ -56,7 +59,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             models: a.model !== undefined ? [a.model] : (config.models ?? []),
             variant: a.variant ?? (flaws === undefined ? config.variant : undefined),
             flaws,
-            runs: positiveInteger(a.runs ?? config.runs, '--runs'),
+            runs: parseRuns(a.runs ?? config.runs),
             seed: integer(a.seed ?? config.seed, '--seed'),
             oracles: commaList(a.oracles) ?? config.oracles,
             json: a.json,
@@ -66,6 +69,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             signal,
             workers: workersOption(a.workers),
             shard: shardOption(a.shard),
+            limits: limitsOption(a.duration, a['progress-interval']),
           }),
         );
       },
@@ -112,7 +116,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('allow-host', { type: 'string', array: true, describe: 'a host besides loopback that may be contacted (repeatable)' })
           .option('rps', { type: 'number', describe: 'requests per second, all actors together (default: no limit)' })
           .option('budget', { type: 'number', describe: 'most requests to send in the whole run' })
-          .option('runs', { type: 'number', describe: 'generated cases per oracle (default 100)' })
+          .option('runs', { type: 'string', describe: 'generated cases per oracle (default 100); inf: until stopped (Ctrl-C, SIGTERM, --duration, --budget)' })
+          .option('duration', { type: 'string', describe: 'search until this time is over (30s, 30m, 2h), then finish the current case and report' })
+          .option('progress-interval', { type: 'string', describe: 'off a terminal: a progress line on stderr this often (default 15s; 0: none)' })
           .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })
           .option('seed-token', { type: 'string', describe: "the site's seeding token (x-bookfuzz-seed-token)" })
           .option('oracles', { type: 'string', describe: 'comma-separated oracles (default: all that apply)' })
@@ -142,7 +148,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             allowHosts: a['allow-host'] ?? config.allowHost ?? [],
             rps: a.rps ?? config.rps,
             budget: positiveInteger(a.budget ?? config.budget, '--budget'),
-            runs: positiveInteger(a.runs ?? config.runs, '--runs'),
+            runs: parseRuns(a.runs ?? config.runs),
             seed: integer(a.seed ?? config.seed, '--seed'),
             seedToken: a['seed-token'],
             oracles: commaList(a.oracles) ?? config.oracles,
@@ -159,6 +165,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
             workers: workersOption(a.workers),
             parallelWorlds: a['parallel-worlds'],
             shard: shardOption(a.shard),
+            limits: limitsOption(a.duration, a['progress-interval']),
           }),
         );
       },
@@ -222,23 +229,43 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
   }
 }
 
+/** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
+const signalExitCode = { SIGINT: exitCode.interrupted, SIGTERM: 143 } as const;
+
 /**
- * Run a command with Ctrl-C wired to an AbortSignal: the first SIGINT stops the run cleanly
- * (findings so far are saved, reports written, exit 130); a second one ends the process.
+ * Run a command with Ctrl-C (SIGINT) and SIGTERM wired to an AbortSignal: the first stops the run
+ * cleanly (the search ends after the case or request in flight, every confirmed finding is kept,
+ * the reports are written) and the command then exits 130 (SIGINT) or 143 (SIGTERM); a second
+ * signal ends the process at once.
  */
 async function withInterrupt(io: Io, command: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(exitCode.interrupted);
-    io.stderr.write('\nbookfuzz: interrupted, finishing what ran (Ctrl-C again to quit at once)\n');
+  let received: keyof typeof signalExitCode | undefined;
+  const on = (name: keyof typeof signalExitCode) => () => {
+    if (controller.signal.aborted) process.exit(signalExitCode[received ?? name]);
+    received = name;
+    const how = name === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)';
+    io.stderr.write(`\nbookfuzz: ${how}, finishing what ran (${name === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSignal);
+  const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };
+  for (const [name, handler] of Object.entries(handlers)) process.on(name, handler);
   try {
-    return await command(controller.signal);
+    const code = await command(controller.signal);
+    return code === exitCode.interrupted && received !== undefined ? signalExitCode[received] : code;
   } finally {
-    process.off('SIGINT', onSignal);
+    for (const [name, handler] of Object.entries(handlers)) process.off(name, handler);
   }
+}
+
+/** `--duration` and `--progress-interval`. */
+function limitsOption(duration: string | undefined, progressInterval: string | undefined): RunLimits {
+  const ms = duration === undefined ? undefined : parseDuration(duration, '--duration');
+  if (ms === 0) throw new BookfuzzError('BF_USAGE', '--duration must be longer than 0 (leave it out to run until --runs are done)');
+  return {
+    ...(ms !== undefined && duration !== undefined ? { duration: { ms, text: duration.trim() } } : {}),
+    ...(progressInterval !== undefined ? { progressIntervalMs: parseDuration(progressInterval, '--progress-interval') } : {}),
+  };
 }
 
 function workersOption(value: string | undefined): number | undefined {

@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import type { Shard } from '../../engine/chunks.js';
 import { checkModel } from '../../engine/check.js';
-import { saveFinding } from '../../engine/corpus.js';
 import type { RunDocument } from '../../engine/run-document.js';
 import { BookfuzzError } from '../../errors.js';
 import { loadModel } from '../../model/load-model.js';
@@ -10,7 +9,9 @@ import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderNotes, renderSummary } from '../../report/console.js';
 import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { exitCode, type Io } from '../io.js';
+import { findingSink, shrunkLine } from '../finding-sink.js';
 import { progressListener } from '../progress.js';
+import { runLimits, type RunLimits } from '../run-limits.js';
 import { toolVersion } from '../version.js';
 
 export interface CheckArgs {
@@ -27,6 +28,8 @@ export interface CheckArgs {
   signal?: AbortSignal | undefined;
   workers?: number | undefined;
   shard?: Shard | undefined;
+  /** `--duration`, `--runs inf` and `--progress-interval`. */
+  limits?: RunLimits | undefined;
 }
 
 /** `bookfuzz check [model]`: model mode, in process, no network. */
@@ -36,37 +39,44 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
   }
   const style = consoleStyle(io.stdout, io.env);
   const documents: RunDocument[] = [];
+  const limits = runLimits(args.limits);
+  const save = findingSink(args.corpus, io.cwd);
   for (const name of args.models) {
-    if (args.signal?.aborted) break;
+    // Past --duration, the models not begun are not checked (the last document says so).
+    if (args.signal?.aborted || limits.until?.aborted) break;
     const model = await loadModel(name, io.cwd);
     await refuseSpecWithoutScreens(model, name);
-    const progress = progressListener(io.stderr, !args.json);
+    const progress = progressListener(io.stderr, limits.progress(args.json));
     try {
-      documents.push(
-        await checkModel(model, oracles, {
-          variant: args.variant,
-          flaws: args.flaws,
-          runs: args.runs,
-          seed: args.seed,
-          oracles: args.oracles,
-          signal: args.signal,
-          workers: args.workers,
-          shard: args.shard,
-          onEvent: (event) => {
-            progress.listener(event);
-            if (event.type !== 'finding') return;
-            // Saved the moment it is confirmed: nothing found is lost.
-            const path = saveFinding(args.corpus, event.finding);
-            const local = relative(io.cwd, path);
-            const shown = local && !local.startsWith('..') ? local : path;
-            event.finding.replay = `bookfuzz replay ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
-            if (!args.json) io.stdout.write(`${renderFinding(event.finding, style)}\n\n`);
-          },
-        }),
-      );
+      const document = await checkModel(model, oracles, {
+        variant: args.variant,
+        flaws: args.flaws,
+        runs: args.runs,
+        seed: args.seed,
+        oracles: args.oracles,
+        signal: args.signal,
+        ...(limits.until ? { until: limits.until } : {}),
+        workers: args.workers,
+        shard: args.shard,
+        onEvent: (event) => {
+          progress.listener(event);
+          if (event.type !== 'finding') return;
+          // Saved the moment it is confirmed, and again (same file) once shrunk: nothing found is lost.
+          const saved = save(event.finding);
+          event.finding.replay = `bookfuzz replay ${saved.shown.includes(' ') ? JSON.stringify(saved.shown) : saved.shown}`;
+          if (args.json) return;
+          io.stdout.write(saved.again ? `${shrunkLine(event.finding, saved)}\n\n` : `${renderFinding(event.finding, style)}\n\n`);
+        },
+      });
+      limits.annotate(document);
+      documents.push(document);
     } finally {
       progress.stop();
     }
+  }
+  const last = documents[documents.length - 1];
+  if (last && limits.until?.aborted && documents.length < args.models.length) {
+    last.notes = [...(last.notes ?? []), `not checked (--duration was over): ${args.models.slice(documents.length).join(', ')}`];
   }
   if (args.json) {
     const [only] = documents;

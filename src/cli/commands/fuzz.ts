@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import type { Shard } from '../../engine/chunks.js';
-import { saveFinding } from '../../engine/corpus.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
 import { consoleStyle, renderFinding, renderNotes, renderSummary } from '../../report/console.js';
@@ -8,7 +7,9 @@ import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { createLiveSite } from '../../targets/http/create-live-site.js';
 import { fuzzLive, type FuzzResult } from '../../targets/http/fuzz-live.js';
 import { exitCode, type Io } from '../io.js';
+import { findingSink, shrunkLine } from '../finding-sink.js';
 import { progressListener } from '../progress.js';
+import { runLimits, type RunLimits } from '../run-limits.js';
 import { toolVersion } from '../version.js';
 
 export interface FuzzArgs {
@@ -40,6 +41,8 @@ export interface FuzzArgs {
   /** `--parallel-worlds`: the target has parallel worlds, so one lane runs its twin sides at once. */
   parallelWorlds?: boolean | undefined;
   shard?: Shard | undefined;
+  /** `--duration`, `--runs inf` and `--progress-interval`. */
+  limits?: RunLimits | undefined;
 }
 
 /** `bookfuzz fuzz <model> --target URL | --staging`: live mode over HTTP. */
@@ -48,7 +51,9 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   if (args.target !== undefined) await createLiveSite({ baseUrl: args.target, allowHosts: args.allowHosts }).close();
   const model = await loadModel(args.model, io.cwd, { allowIrreversible: args.allowIrreversible === true });
   const style = consoleStyle(io.stdout, io.env);
-  const progress = progressListener(io.stderr, !args.json);
+  const limits = runLimits(args.limits);
+  const save = findingSink(args.corpus, io.cwd);
+  const progress = progressListener(io.stderr, limits.progress(args.json));
   let result: FuzzResult;
   try {
     result = await fuzzLive(model, oracles, {
@@ -71,21 +76,22 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
       parallelWorlds: args.parallelWorlds,
       shard: args.shard,
       signal: args.signal,
+      ...(limits.until ? { until: limits.until } : {}),
       onEvent: (event) => {
         progress.listener(event);
         if (event.type !== 'finding') return;
-        // Saved the moment it is confirmed: nothing found is lost.
-        const path = saveFinding(args.corpus, event.finding);
-        const local = relative(io.cwd, path);
-        const shown = local && !local.startsWith('..') ? local : path;
-        event.finding.replay = `bookfuzz replay ${shown}${args.staging ? ' --staging' : ` --target ${args.target ?? ''}`}`;
-        if (!args.json) io.stdout.write(`${renderFinding(event.finding, style)}\n\n`);
+        // Saved the moment it is confirmed, and again (same file) once shrunk: nothing found is lost.
+        const saved = save(event.finding);
+        event.finding.replay = `bookfuzz replay ${saved.shown}${args.staging ? ' --staging' : ` --target ${args.target ?? ''}`}`;
+        if (args.json) return;
+        io.stdout.write(saved.again ? `${shrunkLine(event.finding, saved)}\n\n` : `${renderFinding(event.finding, style)}\n\n`);
       },
     });
   } finally {
     progress.stop();
   }
   const { document, gaveUp } = result;
+  limits.annotate(document);
   if (args.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   else {
     io.stdout.write(`${renderNotes(document)}${renderSummary(document, style)}\n`);
