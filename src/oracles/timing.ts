@@ -47,6 +47,8 @@ function liveViolations(run: TwinRun, sample: TimingSample): Violation[] {
     nullT: round(nullTest?.t ?? 0, 2),
     falsePositiveBoundPerLook: falsePositiveBound(sample.threshold, 1),
   };
+  // Runs the live sampler left out because their steps ended otherwise than the first run on that world.
+  if ('discarded' in sample && typeof sample.discarded === 'number') details['discardedSamples'] = sample.discarded;
   return [
     {
       oracle: 'timing',

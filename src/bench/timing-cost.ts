@@ -1,0 +1,164 @@
+/**
+ * `npm run bench -- --timing-cost [--timing-cases N] [--timing-max N] [--only <model|harbour-timing>]`
+ *
+ * What one live timing case costs, before and after the sampler kept one set-up world per class:
+ * requests and seconds per case (the median over `--timing-cases` cases, 5 by default), with the
+ * set-ups, runs of the steps and discarded runs behind them, on the embedded staging site's two
+ * timing flaws (a seeding endpoint: one request per set-up) and on Harbour Health
+ * (`timing-signup-site.ts`: every person signs up through the site's form, the patient logs in).
+ *
+ * Modes: `before` sets the world up again for every sample on the site's one world (the sampler
+ * as it was); `after, one world` keeps each class's set-up while the other class does not need
+ * the site's world (what a live run gets while its runner hands the sampler one world); `after,
+ * parallel worlds` keeps both classes' worlds set up at once, in the site's parallel worlds. The
+ * modes take turns case by case, so a drift of the machine falls on all of them alike.
+ */
+import { loadModel } from '../model/load-model.js';
+import { judgeTiming } from '../oracles/timing.js';
+import { median } from '../oracles/welch.js';
+import type { TwinCase } from '../world/twin-case.js';
+import { leakingTimingCase, signupTimingBench, timingBench, type TimingBench, type TimingBenchSamplerOptions } from '../targets/http/timing-harness.js';
+
+/** One way of sampling, as the table names it. */
+interface Mode {
+  name: string;
+  options: TimingBenchSamplerOptions;
+}
+
+const modes: readonly Mode[] = [
+  { name: 'before (set-up per sample)', options: { setupPerSample: true, parallelWorlds: false } },
+  { name: 'after, one world', options: { parallelWorlds: false } },
+  { name: 'after, parallel worlds', options: { parallelWorlds: true } },
+];
+
+/** One row of the table: a target and flaw, sampled one way. */
+export interface TimingCostRow {
+  target: string;
+  flaw: string;
+  mode: string;
+  cases: number;
+  /** Cases judged `leak`. */
+  leaks: number;
+  requestsPerCase: number;
+  secondsPerCase: number;
+  setupsPerCase: number;
+  runsPerCase: number;
+  /** Requests per run of the steps (all requests over all runs). */
+  requestsPerRun: number;
+  /** Runs discarded over all cases. */
+  discarded: number;
+}
+
+/** A target to measure: its bench and the cases to time on it. */
+interface Subject {
+  target: string;
+  flaw: string;
+  bench: TimingBench;
+  caseOf(seed: number): { kase: TwinCase; step: number };
+}
+
+/** Time `cases` cases of `subject` in every mode, the modes in turn case by case. */
+async function measureSubject(subject: Subject, cases: number, maxSamples: number): Promise<TimingCostRow[]> {
+  const per = modes.map(() => ({ requests: [] as number[], seconds: [] as number[], setups: 0, runs: 0, discarded: 0, leaks: 0, allRequests: 0 }));
+  for (let seed = 1; seed <= cases; seed++) {
+    const { kase, step } = subject.caseOf(seed);
+    for (const [m, mode] of modes.entries()) {
+      const into = per[m];
+      if (!into) continue;
+      const sampler = subject.bench.sampler({ ...mode.options, maxSamples, seed });
+      const started = performance.now();
+      const sample = await sampler.sampleStep(kase, step, subject.bench.worlds(kase));
+      const seconds = (performance.now() - started) / 1000;
+      const cost = sampler.cost();
+      into.requests.push(cost.requests);
+      into.seconds.push(seconds);
+      into.setups += cost.setups;
+      into.runs += cost.runs;
+      into.discarded += cost.discarded;
+      into.allRequests += cost.requests;
+      if (judgeTiming(sample).verdict === 'leak') into.leaks++;
+    }
+  }
+  return modes.map((mode, m) => {
+    const into = per[m] ?? { requests: [], seconds: [], setups: 0, runs: 0, discarded: 0, leaks: 0, allRequests: 0 };
+    return {
+      target: subject.target,
+      flaw: subject.flaw,
+      mode: mode.name,
+      cases,
+      leaks: into.leaks,
+      requestsPerCase: median(into.requests),
+      secondsPerCase: median(into.seconds),
+      setupsPerCase: into.setups / cases,
+      runsPerCase: into.runs / cases,
+      requestsPerRun: into.runs === 0 ? 0 : into.allRequests / into.runs,
+      discarded: into.discarded,
+    };
+  });
+}
+
+/** The staging site's timing flaws, by model. */
+const stagingTimingFlaws: Record<string, string> = { 'nhs-covid-booking': 'history-lookup-timing', 'household-booking': 'dose-lookup-timing' };
+
+/** Every row: the staging flaws, then Harbour Health (`only` keeps one model, or `harbour-timing`). */
+export async function timingCost(options: { cases: number; maxSamples: number; only?: string | undefined }): Promise<TimingCostRow[]> {
+  const rows: TimingCostRow[] = [];
+  for (const [name, flaw] of Object.entries(stagingTimingFlaws)) {
+    if (options.only !== undefined && options.only !== name) continue;
+    const model = await loadModel(name);
+    const bench = await timingBench(model, [flaw]);
+    try {
+      rows.push(...(await measureSubject({ target: `staging ${name}`, flaw, bench, caseOf: (seed) => leakingTimingCase(model, new Set([flaw]), seed) }, options.cases, options.maxSamples)));
+    } finally {
+      await bench.close();
+    }
+  }
+  if (options.only === undefined || options.only === 'harbour-timing') {
+    const bench = await signupTimingBench('eligibility-timing');
+    try {
+      rows.push(...(await measureSubject({ target: 'harbour-timing (sign-up set-up)', flaw: 'eligibility-timing', bench, caseOf: (seed) => bench.leakingCase(seed) }, options.cases, options.maxSamples)));
+    } finally {
+      await bench.close();
+    }
+  }
+  return rows;
+}
+
+/** The table: a header line, then one line per row. */
+export function timingCostTable(rows: readonly TimingCostRow[]): string[] {
+  const header = ['target', 'flaw', 'mode', 'cases', 'leak', 'requests/case', 's/case', 'set-ups/case', 'runs/case', 'requests/run', 'discarded'].join(' | ');
+  return [
+    header,
+    ...rows.map((r) =>
+      [
+        r.target,
+        r.flaw,
+        r.mode,
+        r.cases,
+        `${r.leaks}/${r.cases}`,
+        Math.round(r.requestsPerCase),
+        r.secondsPerCase.toFixed(2),
+        r.setupsPerCase.toFixed(1),
+        r.runsPerCase.toFixed(1),
+        r.requestsPerRun.toFixed(1),
+        r.discarded,
+      ].join(' | '),
+    ),
+  ];
+}
+
+/** `--timing-cost` of `npm run bench`: print the table. */
+export async function timingCostMain(argv: readonly string[]): Promise<void> {
+  const option = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const cases = Number(option('timing-cases') ?? 5);
+  const maxSamples = Number(option('timing-max') ?? 400);
+  if (!Number.isInteger(cases) || cases < 1) throw new Error('--timing-cases takes a whole number of at least 1');
+  if (!Number.isInteger(maxSamples) || maxSamples < 3) throw new Error('--timing-max takes a whole number of at least 3');
+  console.log(`timing cost: one live timing case (sampleStep, up to ${maxSamples} samples per class, the null test when A and B differ), median over ${cases} cases per row`);
+  console.log('(before: the world set up again for every sample; after: each class keeps its world set up for the case; requests/run: all requests over all runs of the steps)');
+  const rows = await timingCost({ cases, maxSamples, only: option('only') });
+  for (const line of timingCostTable(rows)) console.log(line);
+}
