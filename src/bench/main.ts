@@ -13,6 +13,9 @@
  * seeds (default 5); --runs N runs per oracle (default: live mode's default; a list 50,100 prints
  * one table each); --cost-only <names> (comma-separated: a flaw, model, fixture, staging or zoo);
  * --cost-first: stop each run at its first confirmed finding (for found k/N; per-run columns then up to there).
+ * --endless: only the memory of an endless run: a model-mode check (--only <model>, default
+ * nhs-covid-booking; --variant, default vulnerable) with --endless-runs R (default 100000000; inf
+ * too) for --seconds N (default 60), its RSS sampled every second; --workers N passed on.
  */
 import { isBookfuzzError } from '../errors.js';
 import { listModelNames, loadModel } from '../model/load-model.js';
@@ -48,6 +51,22 @@ const names = listModelNames().filter((n) => only === undefined || n === only);
 const liveOnly = process.argv.includes('--live-only');
 const zoo = process.argv.includes('--zoo');
 const cost = process.argv.includes('--cost');
+const endless = process.argv.includes('--endless');
+if (endless) {
+  const { endlessRss, endlessTable } = await import('./endless.js');
+  const workers = optionText('workers');
+  const options = {
+    model: only ?? 'nhs-covid-booking',
+    variant: optionText('variant') ?? 'vulnerable',
+    runs: optionText('endless-runs') ?? '100000000',
+    seconds: arg('seconds', 60),
+    ...(workers !== undefined ? { workers: Number(workers) } : {}),
+  };
+  console.log(`endless: resident memory of a model-mode check with --runs ${options.runs} for ${options.seconds} s (--duration), sampled every second; flat is the goal`);
+  const [header, row] = endlessTable([{ options, figures: await endlessRss(options) }]);
+  console.log(header);
+  console.log(row);
+}
 if (cost) {
   const { costBench, costSummary, costTable, costCases } = await import('./cost.js');
   const { defaultLiveRuns } = await import('../targets/http/fuzz-live.js');
@@ -90,7 +109,7 @@ if (zoo) {
     }
   }
 }
-if (!liveOnly && !zoo && !cost) {
+if (!liveOnly && !zoo && !cost && !endless) {
   console.log(`detection: cases to first failure over ${seeds} seeds (cap ${cap} generated cases)`);
   console.log(['model', 'flaw', 'oracle', 'variation median', 'variation p90', 'missed', 'naive median', 'naive p90', 'naive missed'].join(' | '));
   for (const name of names) {
@@ -162,7 +181,7 @@ if (!liveOnly && !zoo && !cost) {
   );
 }
 
-if (!zoo && !cost && (liveOnly || process.argv.includes('--live'))) {
+if (!zoo && !cost && !endless && (liveOnly || process.argv.includes('--live'))) {
   const { url, child } = await startStagingProcess('fixed');
   try {
     console.log('\nlive: bookfuzz vs autocannon on the staging site (own process, loopback), rate limit off; autocannon replays a bookfuzz run with correlation');
