@@ -234,6 +234,14 @@ export async function checkModel(
   if (model.source) document.modelFile = model.source;
   if (options.shard) document.shard = `${options.shard.index}/${options.shard.count}`;
   const notes = [...(options.notes?.() ?? [])];
+  // Nothing passes silently: an oracle that has nothing to judge in a flow spec says so (a spec
+  // user may have forgotten `secrets` or `recordView`; a TypeScript model chose its oracles).
+  if (options.oracles === undefined && model.shows !== undefined) {
+    for (const oracle of availableOracles) {
+      if (oracle.appliesTo(model) || oracle.liveOptIn === true) continue;
+      notes.push(`${oracle.id} does not apply to this model${oracle.needs !== undefined ? ` (it needs ${oracle.needs})` : ''}: no cases were spent on it`);
+    }
+  }
   const idle = idleLanesNote(laneCount(options, runner), selected.length, planSize(plan), options.shard);
   if (idle !== undefined) notes.push(idle);
   if (stats.noise > 0) {
@@ -585,6 +593,8 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
     }
     const merged: Verdict = first ? { ...verdict, sameAnswer: [...new Set([...verdict.sameAnswer, ...first.verdict.sameAnswer])] } : verdict;
     const finding = build(found, chunkSeed, true);
+    // The same finding as announced before shrinking: same id, so it is saved over the first file.
+    if (first) finding.id = first.finding.id;
     exclude(found, merged);
     result.findings.push(finding);
     context.onFinding?.(finding);

@@ -47,6 +47,11 @@ export interface ModelSpec<W extends object = object> {
    * its simulator only keeps the world's effects, so it would judge nothing). Live mode only.
    */
   liveOnly?: string;
+  /**
+   * What the model's steps can report, when it knows (a flow spec does): `false` means never, and
+   * the oracles that judge it do not apply (no cases are spent on them). Absent: unknown, they apply.
+   */
+  shows?: { recordViews: boolean; endedSessions: boolean };
 }
 
 export interface ActorSpec {

@@ -11,7 +11,9 @@ export const auditComplete: Oracle = {
     'A record was shown (or a sealed record opened by break-glass) without a matching audit entry naming ' +
     'the actor, the patient, the time and, for break-glass, the reason. Write the audit entry in the same ' +
     'transaction that releases the data, on every path that shows it.',
-  appliesTo: () => true,
+  // A model that says it shows no record view gives this oracle nothing to judge.
+  appliesTo: (model) => model.shows?.recordViews !== false,
+  needs: "record views (a spec action's `recordView`)",
   check(run) {
     const out: Violation[] = [];
     const mustAudit = run.model.policy.mustAudit;

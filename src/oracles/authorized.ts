@@ -15,6 +15,7 @@ export const authorized: Oracle = {
     'dose recorded, a booking made for someone else) or was answered as if it had. Decide who may act ' +
     "from the server's own records (session, role, ownership, relationship), never from fields the " +
     'client sends, and check ownership of every object named by an id.',
+  needs: 'a policy on mutating actions (`policy.permits` and an action with `mutates: true`)',
   appliesTo: (model) =>
     typeof model.policy.permits === 'function' && Object.values(model.actions).some((action) => action.mutates === true),
   check(run) {

@@ -24,6 +24,7 @@ export const indistinguishable: Oracle = {
     'observations, so the actor can learn the secret (for example whether a third person is ' +
     'vaccinated). Make the response (screen, redirect, text, length) identical whatever the ' +
     'secret, and reveal the secret only after the person has proved who they are.',
+  needs: 'a secret (`secrets`)',
   appliesTo: (model) => Object.keys(model.secrets).length > 0,
   comparesTwins: true,
   check(run) {

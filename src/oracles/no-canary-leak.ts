@@ -17,6 +17,7 @@ export const noCanaryLeak: Oracle = {
     "patient's NHI or NHS number, name, contact details, or a hidden record entry). Check on the server, " +
     'for every object returned, that the reader may see it (ownership, grant scope, entry date, redaction, ' +
     'relationship) before it is put in the response.',
+  needs: 'who may see what (`policy.maySee`)',
   appliesTo: (model) => typeof model.policy.maySee === 'function',
   check(run) {
     const out: Violation[] = [];

@@ -87,5 +87,7 @@ export interface Oracle {
   liveOptIn?: boolean;
   /** Whether the model declares what this oracle needs (a policy part, a secret). */
   appliesTo(model: Model): boolean;
+  /** What it needs, in words, for the note when it does not apply: `record views (a spec's recordView)`. */
+  needs?: string;
   check(run: TwinRun): Violation[];
 }

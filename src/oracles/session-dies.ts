@@ -23,7 +23,9 @@ export const sessionDies: Oracle = {
     'stayed idle past the limit, or had the login disabled) was served: the answer carried the session ' +
     "owner's data, or differed from what a client with no session gets. End the session on the server " +
     '(delete it from the session store or revoke the token, not only the cookie in the browser) and check its state on every request.',
-  appliesTo: () => true,
+  // A model that says no step ends a session gives this oracle nothing to judge.
+  appliesTo: (model) => model.shows?.endedSessions !== false,
+  needs: "steps that end a session (a spec action's `ends`)",
   check(run) {
     const out: Violation[] = [];
     for (const side of ['a', 'b'] as const satisfies readonly TraceSide[]) {

@@ -124,6 +124,7 @@ export const timing: Oracle = {
     'for existing accounts — so anyone with a stopwatch can learn the secret even when the pages are ' +
     'identical. Do the same work whatever the secret (look up, or hash against a dummy, for everyone), ' +
     'or do the secret-dependent work only after the person has proved who they are.',
+  needs: 'a secret (`secrets`)',
   appliesTo: (model) => Object.keys(model.secrets).length > 0,
   check(run) {
     return run.timing ? liveViolations(run, run.timing) : workViolations(run);

@@ -66,6 +66,10 @@ export function compileSpec(context: SpecContext): Model<SpecWorld> {
     maxSteps: spec.maxSteps,
     steps,
     http: specBinding(context),
+    shows: {
+      recordViews: Object.values(spec.actions).some((action) => action.recordView !== undefined),
+      endedSessions: Object.values(spec.actions).some((action) => action.ends !== undefined && action.ends.length > 0),
+    },
     ...(spec.screens ? {} : { liveOnly: `model mode needs screens (or use fuzz): ${context.source.file} has no screens` }),
   });
   return model;

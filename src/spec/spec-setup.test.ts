@@ -248,6 +248,22 @@ describe('a set-up or log-in the site refuses is counted and said, never a silen
   });
 });
 
+describe('oracles with nothing to judge', () => {
+  it('are not run, and the run says so: a spec without recordView or ends has no record views or ended sessions', async () => {
+    const runner = liveRunner({ model, binding, openSite: () => createLiveSite({ baseUrl: clinic.url, seedToken: token }) });
+    const document = await checkModel(model, oracles, { runs: 2, seed: 2, runner, describe: { variant: 'target', flaws: [] } });
+    expect(document.oracles).not.toContain('audit-complete');
+    expect(document.oracles).not.toContain('session-dies');
+    expect(document.oracles).toContain('indistinguishable');
+    expect(document.notes).toEqual(
+      expect.arrayContaining([
+        "audit-complete does not apply to this model (it needs record views (a spec action's `recordView`)): no cases were spent on it",
+        "session-dies does not apply to this model (it needs steps that end a session (a spec action's `ends`)): no cases were spent on it",
+      ]),
+    );
+  }, 60_000);
+});
+
 describe('template filters and forms of the spec a user writes', () => {
   it('refuses model mode for a spec without screens, saying what to use instead', async () => {
     const error: unknown = await checkModel(model, oracles, { runs: 5, seed: 1 }).catch((e: unknown) => e);
