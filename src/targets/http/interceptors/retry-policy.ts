@@ -157,26 +157,32 @@ function defaultSchedule(callback: () => void, ms: number): () => void {
   return () => clearTimeout(timer);
 }
 
-/** When requests left over the last ten seconds, and the rate they make. */
+/**
+ * When requests left over the last ten seconds, and the rate they make. Times older than the
+ * window are dropped from the front as new ones come (a moving start, the array compacted once
+ * the dropped part is the larger half), so noting a sending costs the same at any rate.
+ */
 function sendLog(): { add(at: number): void; rate(at: number): number } {
   let times: number[] = [];
+  let start = 0;
   let first: number | undefined;
   const forget = (at: number): void => {
-    const keepFrom = times.findIndex((t) => t > at - rateWindowMs);
-    if (keepFrom === -1) times = [];
-    else if (keepFrom > 0) times = times.slice(keepFrom);
+    while (start < times.length && (times[start] ?? at) <= at - rateWindowMs) start++;
+    if (start > 1024 && start * 2 > times.length) {
+      times = times.slice(start);
+      start = 0;
+    }
   };
   return {
     add(at) {
       first ??= at;
       times.push(at);
-      if (times.length > 4096) forget(at);
+      forget(at);
     },
     rate(at) {
       forget(at);
-      const recent = times.filter((t) => t > at - rateWindowMs).length;
       const span = Math.min(rateWindowMs, Math.max(1000, at - (first ?? at)));
-      return (recent * 1000) / span;
+      return ((times.length - start) * 1000) / span;
     },
   };
 }
