@@ -183,6 +183,29 @@ describe('timing samples on a world set up once per class (Harbour Health: sign-
     }
   }, 300_000);
 
+  it('times the steps of a run together, and the null test of an earlier step runs only the steps it needs (nothing discarded)', async () => {
+    const bench = await signupTimingBench('eligibility-timing');
+    try {
+      const { kase: leaking, step } = bench.leakingCase(3);
+      // One more step of the same actor after the leaking one: all three are timed, the null test runs the first two only.
+      const kase = { ...leaking, steps: [...leaking.steps, { actor: 'patient', action: 'view-my-account', input: {} }] };
+      const side = (world: object) => ({ world, after: world, steps: kase.steps.map((step) => ({ step, before: world, result: { observation: {}, outcome: 'ok' as const } })) });
+      const worlds = bench.worlds(kase);
+      const run = { model: bench.model, secret: { name: kase.secret, hiddenFrom: ['patient'], variation: kase.variation }, a: side(worlds.a), b: side(worlds.b) };
+      const sampler = bench.sampler({ maxSamples: 100, seed: 3 });
+      const sample = await sampler.sampleRun(kase, run);
+      if (!sample) throw new Error('nothing was timed');
+      const judgement = judgeTiming(sample);
+      expect(sample.step).toBe(step);
+      expect(judgement.verdict, `t = ${judgement.test.t}, null t = ${judgement.nullTest?.t}`).toBe('leak');
+      expect(sample.nullA.length).toBe(sample.a.length);
+      expect(sample.discarded).toBe(0);
+      expect(sampler.cost().setups).toBe(3);
+    } finally {
+      await bench.close();
+    }
+  }, 300_000);
+
   it('keeps both classes side by side on the site\'s one world when the binding resumes its set-ups', async () => {
     const bench = await signupTimingBench('eligibility-timing');
     try {

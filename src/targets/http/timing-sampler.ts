@@ -167,7 +167,7 @@ interface Slot {
 interface ClassWorld {
   given: object;
   slot: Slot;
-  /** Outcomes of the steps in the first run on this world, which every later run must match. */
+  /** Outcomes of the steps in the first run on this world (as far as any run went), which every later run must match. */
   reference?: readonly StepResult['outcome'][];
   /** Runs discarded in a row since one was last kept. */
   missesInARow: number;
@@ -296,8 +296,12 @@ export function timingSampler(options: TimingSamplerOptions): TimingSampler {
       slot.held = { owner: cls, site, world };
       result = await runSteps(site, world, kase, indices);
     }
-    if (cls.reference === undefined) cls.reference = result.outcomes;
-    if (isDeepStrictEqual(result.outcomes, cls.reference)) {
+    // Runs of one class may go to different depths (the null test of an early step stops there):
+    // compared on the steps both ran, the reference growing with the first run that went further.
+    const reference = cls.reference ?? [];
+    const common = Math.min(reference.length, result.outcomes.length);
+    if (isDeepStrictEqual(result.outcomes.slice(0, common), reference.slice(0, common))) {
+      if (result.outcomes.length > reference.length) cls.reference = result.outcomes;
       cls.missesInARow = 0;
       return { kept: true, measured: result.measured };
     }
