@@ -32,6 +32,8 @@ interface RunSoFar {
   /** Distinct findings (a finding announced again once shrunk counts once). */
   findings: Set<string>;
   phase: RequestPhase | undefined;
+  /** The timing oracle's samples of the case in hand, in words: `twins 120/400`. */
+  timing?: string | undefined;
   oracle: string | undefined;
 }
 
@@ -105,12 +107,16 @@ function follow(run: RunSoFar, event: EngineEvent): void {
   if (event.type === 'case-finished') {
     run.cases = Math.max(run.cases, event.cases);
     run.oracle = event.oracle;
+    if (event.requests !== undefined) run.requests = event.requests;
+  } else if (event.type === 'timing') {
+    run.timing = `${event.test === 'null' ? 'null test' : 'twins'} ${event.samples}/${event.max}${event.discarded > 0 ? `, ${event.discarded} discarded` : ''}`;
   } else if (event.type === 'finding') {
     run.findings.add(findingKey(event.finding));
     if (event.cases !== undefined) run.cases = Math.max(run.cases, event.cases);
   } else if (event.type === 'phase') {
     if (event.requests !== undefined) run.requests = event.requests;
     if (event.phase !== 'done') run.phase = event.phase;
+    if (event.phase !== 'timing') run.timing = undefined;
   }
 }
 
@@ -122,7 +128,7 @@ function progressLine(run: RunSoFar, at: number): string {
   const parts = [`${formatCount(run.cases)} case${run.cases === 1 ? '' : 's'}`];
   if (run.requests !== undefined) parts.push(`${formatCount(run.requests)} request${run.requests === 1 ? '' : 's'}`);
   parts.push(`${formatCount(run.findings.size)} finding${run.findings.size === 1 ? '' : 's'}`);
-  const doing = run.phase !== undefined ? requestPhaseLabel[run.phase] : 'search';
+  const doing = run.timing !== undefined ? `timing samples (${run.timing})` : run.phase !== undefined ? requestPhaseLabel[run.phase] : 'search';
   const oracle = run.oracle !== undefined ? ` (${run.oracle})` : '';
   return `bookfuzz: ${run.model}, ${formatDuration(at - run.started)}: ${parts.join(', ')}; now: ${doing}${oracle}`;
 }

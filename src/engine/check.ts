@@ -149,7 +149,9 @@ export async function checkModel(
     maxFindings: options.maxFindingsPerOracle ?? 8,
     signal,
     onCase: (oracle) => {
-      if (++progress.cases % 50 === 0) emit({ type: 'case-finished', oracle, cases: progress.cases });
+      if (++progress.cases % 50 !== 0) return;
+      const requests = requestsSent();
+      emit({ type: 'case-finished', oracle, cases: progress.cases, ...(requests !== undefined ? { requests } : {}) });
     },
     onFinding: (finding) => announce(finding),
     ...(options.secretValues ? { secretValues: options.secretValues } : {}),
@@ -223,6 +225,11 @@ export async function checkModel(
     stats: { cases: stats.cases, steps: stats.steps, durationMs: Math.round(performance.now() - started) },
     findings,
   };
+  // Nothing passes silently: a run with no oracle to apply judged nothing.
+  if (selected.length === 0 && document.status === 'passed') {
+    document.status = 'inconclusive';
+    document.reason = 'no oracle applies to this model (it declares no secret, no policy, no record view and no step that ends a session): nothing was judged';
+  }
   // Nothing passes silently: a run that could not set most of its worlds up tested little.
   if (stats.unjudged > 0 && document.status !== 'interrupted') {
     const what = `set-up failed for ${stats.unjudged} of ${stats.cases} cases (last: ${unjudgedReason ?? 'no reason given'})`;

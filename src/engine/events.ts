@@ -4,7 +4,10 @@ import type { RequestPhase, RunDocument } from './run-document.js';
 /** What the engine tells listeners (reporters, progress bars, the vitest entry) while it works. */
 export type EngineEvent =
   | { type: 'run-started'; model: string; variant: string; oracles: string[]; runs: number; seed: number }
-  | { type: 'case-finished'; oracle: string; cases: number }
+  /** Every 50 cases (and when a worker's chunk ends); `requests`: sent so far in the whole run, when the runner counts them. */
+  | { type: 'case-finished'; oracle: string; cases: number; requests?: number }
+  /** Live mode, the timing oracle: how far the test of the current case is (`samples` kept per class, at most `max`). */
+  | { type: 'timing'; test: 'twins' | 'null'; samples: number; discarded: number; max: number }
   /**
    * A finding, the moment it is confirmed (searched in this thread) or its chunk's result arrives
    * (worker threads); `cases`: cases run so far in the whole run. Announced again, with the same

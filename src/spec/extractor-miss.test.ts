@@ -55,7 +55,8 @@ describe('an extractor that misses where the site sent the actor elsewhere', () 
   it('is a refused step, not a broken selector, when the page it was written for redirected away', async () => {
     server = await startTestServer(resultsSite('<form method="post" action="/code"><input type="hidden" name="_csrf" value="t0k3n5ecret"></form>'));
     const model = await loadSpecModel('/specs/results.yaml', { text: spec });
-    const document = await fuzzLive(model, { url: server.baseUrl, runs: 30, seed: 2 });
+    // No secret, policy, record view or ended session: only an oracle named by hand judges this spec.
+    const document = await fuzzLive(model, { url: server.baseUrl, runs: 30, seed: 2, oracles: ['session-dies'] });
     // Five steps in a row were sent to the waiting room, and the run went on to the code form.
     expect(server.seen.filter((r) => r.url === '/waiting-room')).toHaveLength(5);
     expect(server.seen.some((r) => r.url === '/code' && r.body.includes('t0k3n5ecret'))).toBe(true);
@@ -65,7 +66,7 @@ describe('an extractor that misses where the site sent the actor elsewhere', () 
   it('still stops the run, naming the extractor, when the page it was written for never holds the field', async () => {
     server = await startTestServer(resultsSite('<form method="post" action="/code"><input type="hidden" name="csrf-token" value="t0k3n5ecret"></form>'));
     const model = await loadSpecModel('/specs/results.yaml', { text: spec });
-    const error = await fuzzLive(model, { url: server.baseUrl, runs: 30, seed: 2 }).then(
+    const error = await fuzzLive(model, { url: server.baseUrl, runs: 30, seed: 2, oracles: ['session-dies'] }).then(
       () => undefined,
       (e: unknown) => e,
     );

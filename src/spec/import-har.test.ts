@@ -129,11 +129,14 @@ describe('importHar: a recorded journey becomes a runnable spec', () => {
     expect(yaml).not.toContain('analytics');
     expect(yaml).toContain('secrets: {}');
 
-    // As is: it runs against the site it was recorded from (nothing secret, nothing to find).
+    // As is: it loads and runs against the site it was recorded from, and says it could judge
+    // nothing (nothing is secret yet), instead of passing.
     const asIs = await loadSpecModel('/tmp/recorded-booking.yaml', { text: yaml });
     const clean = await fuzzLive(asIs, { flaws: ['status-dependent-screen'], runs: 20 });
     expect(clean.findings).toEqual([]);
-    expect(clean.stats.steps).toBeGreaterThan(0);
+    expect(clean.status).toBe('inconclusive');
+    expect(clean.reason).toMatch(/^no oracle applies to this model/);
+    expect(clean.notes?.join('\n')).toMatch(/indistinguishable does not apply to this model \(it needs a secret/);
 
     // The one edit: mark the secret.
     const edited = yaml.replace('secrets: {}', 'secrets:\n  status: { field: doses, values: [0, 1, 2], hiddenFrom: [visitor] }');

@@ -13,6 +13,7 @@ import { createLiveSite } from './create-live-site.js';
 import { createRequestBudget } from './interceptors/budget.js';
 import { createRateLimiter } from './interceptors/rate-limit.js';
 import { openLiveLanes } from './live-lanes.js';
+import { defaultTimingSamples } from './timing-sampler.js';
 
 export interface FuzzOptions {
   /** The site's base URL. Exactly one of `target` and `staging`. */
@@ -140,6 +141,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
         ...(options.timingThreshold !== undefined ? { threshold: options.timingThreshold } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
       },
+      onTimingProgress: (progress) => options.onEvent?.({ type: 'timing', ...progress, max: options.timingSamples ?? defaultTimingSamples }),
       onBudgetSpent: () => stop.abort(),
       onGiveUp: (error) => {
         gaveUp = error;

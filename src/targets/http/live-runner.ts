@@ -10,7 +10,7 @@ import type { HttpBinding } from './binding.js';
 import type { LiveSiteHandle } from './create-live-site.js';
 import type { ActionStats, RequestPhase } from '../../engine/run-document.js';
 import { requestMeter, stepTally, type StepTotals } from './run-tally.js';
-import { timingSampler, type TimingOptions } from './timing-sampler.js';
+import { timingSampler, type TimingOptions, type TimingProgress } from './timing-sampler.js';
 import { cloneWorld } from '../../world/clone-world.js';
 
 /** What the lanes of one run have learned as noise, and whether calibration ran. */
@@ -59,6 +59,8 @@ export interface LiveRunnerOptions {
   onGiveUp?: (error: BookfuzzError) => void;
   /** How the `timing` oracle's samples are taken, when a run asks for timing (`RunOptions.timing`). */
   timing?: TimingOptions;
+  /** After every pair of timing samples: how far the test of the case in hand is (progress lines). */
+  onTimingProgress?: (progress: TimingProgress) => void;
 }
 
 export interface LiveRunner extends CaseRunner {
@@ -238,8 +240,8 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   };
 
   // The sampler's sites: every request they send is the `timing` phase's, counted when each closes.
-  const samplerSite = (): LiveSiteHandle => {
-    const site = options.openSite('a');
+  const samplerSite = (side: TraceSide): LiveSiteHandle => {
+    const site = options.openSite(side);
     return {
       ...site,
       close: async () => {
@@ -248,7 +250,15 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       },
     };
   };
-  const sampler = timingSampler({ model, binding, openSite: samplerSite, ...options.timing });
+  const sampler = timingSampler({
+    model,
+    binding,
+    openSite: samplerSite,
+    // Where the twins' sides run in two parallel worlds, each timing class keeps its world set up in its own.
+    parallelWorlds: options.sidesAtOnce === true,
+    ...(options.onTimingProgress ? { onProgress: options.onTimingProgress } : {}),
+    ...options.timing,
+  });
 
   const runner: LiveRunner = {
     mode: 'live',
