@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Identity } from '../identity/identity.js';
 import type { Json, JsonObject } from '../model/json.js';
+import { hex, parseCookies, pick, readBody, shuffled } from './fixture-http.js';
 
 /** Which side of the one flaw a fixture runs: `vulnerable` leaks through its channel, `fixed` does not. */
 export type ZooMode = 'vulnerable' | 'fixed';
@@ -186,32 +187,9 @@ const news = ['New clinic opens in Harrogate', 'Flu season update', 'Changes to 
 const tips = ['Keep your NHS number to hand.', 'You can manage your details online.', 'Check your inbox for reminders.'];
 const jsonLinks = ['/help', '/privacy', '/accessibility', '/contact'];
 
-function shuffled<T>(list: readonly T[]): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
-function pick<T>(list: readonly T[]): T {
-  return list[randomInt(list.length)] as T;
-}
 
-function hex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
-}
 
-function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    out.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
-  }
-  return out;
-}
 
 function serializeCookie(cookie: ZooCookie): string {
   const parts = [`${cookie.name}=${encodeURIComponent(cookie.value)}`];
@@ -239,17 +217,6 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
   return params;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > 1_000_000) throw new Error('body too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function isPatient(value: unknown): value is ZooPatient {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -370,7 +337,7 @@ export async function startZooSite(fixture: ZooFixture, mode: ZooMode): Promise<
 async function handle(fixture: ZooFixture, mode: ZooMode, site: SiteState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://zoo.invalid');
   const method = req.method ?? 'GET';
-  const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req, 1_000_000);
   const contentType = req.headers['content-type'] ?? '';
   let body: Json | undefined;
   let form: Record<string, string> = {};
