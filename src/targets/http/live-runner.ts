@@ -97,9 +97,16 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   const setups = { ok: 0, refusedInARow: 0 };
   let consecutive = 0;
   let spent = false;
+  /** Set once the run stopped (budget spent, target given up): calibration sends nothing more. */
+  let halted = false;
   const budgetSpent = () => {
     if (!spent) options.onBudgetSpent?.();
     spent = true;
+    halted = true;
+  };
+  const giveUp = (error: BookfuzzError) => {
+    halted = true;
+    options.onGiveUp?.(error);
   };
 
   const record = (error: BookfuzzError) => {
@@ -109,7 +116,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     else problems.set(key, { where: error.where ?? '', message: error.message, count: 1 });
     consecutive++;
     if (consecutive === (options.maxConsecutiveFailures ?? 5)) {
-      options.onGiveUp?.(
+      giveUp(
         new BookfuzzError('BF_TRANSPORT', `the target failed ${consecutive} times in a row, the run stopped: ${error.message}`, {
           where: error.where,
           cause: error,
@@ -126,7 +133,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   const recordSetup = (error: BookfuzzError) => {
     setups.refusedInARow++;
     if (setups.ok === 0 && setups.refusedInARow === setupAttemptsBeforeGivingUp) {
-      options.onGiveUp?.(
+      giveUp(
         new BookfuzzError('BF_SETUP_FAILED', `the site refused the set-up of every world (${setups.refusedInARow} in a row), the run stopped: ${error.message}`, {
           where: error.where,
           cause: error,
@@ -301,8 +308,9 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       // order): whatever differs is noise. Several runs, so that a value drawn from a few (one of
       // three banners) or a shuffled list shows its variants.
       for (const kase of cases) {
+        if (halted) break;
         const runs: TraceStep[][] = [];
-        for (let round = 0; round < calibrationRounds; round++) {
+        for (let round = 0; round < calibrationRounds && !halted; round++) {
           const [first, second] = await bothSides(
             () => runSide('a', kase.world, kase, 'calibration'),
             () => runSide('b', kase.world, kase, 'calibration'),
