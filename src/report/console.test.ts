@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunDocument } from '../engine/run-document.js';
 import { renderFinding, renderNotes, renderOutcomes, renderStats, renderSummary, type ConsoleStyle } from './console.js';
+import { cutAround } from './cut-around.js';
+import { longDifferenceField, longObservationDocument } from './evidence-documents.js';
 import { inconclusiveDocument, liveStatsDocument, setupFailureReason, testDocuments, type TestDocuments } from './test-documents.js';
 
 const plain: ConsoleStyle = { color: false, width: 100 };
@@ -154,5 +156,41 @@ describe('renderStats, and the statistics in the summary and each finding', () =
     // A finding without the measure (an older corpus file) just has no such line.
     const { found: _omitted, ...older } = model;
     expect(renderFinding(older, plain)).not.toContain('found after');
+  });
+});
+
+describe('renderFinding on a long live observation', () => {
+  it('keeps the differing end of each value in view, the field on a line of its own', () => {
+    const [finding] = longObservationDocument(docs.vulnerable).findings;
+    if (!finding) throw new Error('no finding');
+    const narrow: ConsoleStyle = { color: false, width: 100 };
+    const lines = renderFinding(finding, narrow).split('\n');
+    const at = lines.indexOf(`≠   ${longDifferenceField}:`);
+    expect(at).toBeGreaterThan(0);
+    const values = lines[at + 1] ?? '';
+    const [left, right] = values.split(' │ ');
+    expect(left?.trim()).toMatch(/^….*\[value=vaccinated\]$/);
+    expect(right?.trim()).toMatch(/^….*\[value=unvaccinated\]$/);
+    expect(Array.from(values).length).toBeLessThanOrEqual(100);
+    // The JSON answer's differing leaves and the page text show too, equal lines are counted.
+    expect(lines.some((l) => l.startsWith('≠') && l.includes('responses[1].body.value.patient.vaccination.status'))).toBe(true);
+    expect(lines.some((l) => /^ {4}\(\d+ equal fields not shown\)$/.test(l))).toBe(true);
+  });
+
+  it('cuts a differing path around the difference in a narrow terminal', () => {
+    const [finding] = longObservationDocument(docs.vulnerable).findings;
+    if (!finding) throw new Error('no finding');
+    const at = finding.firstDifference.step - 1;
+    const a = structuredClone(finding.observations.a[at] ?? {});
+    const b = structuredClone(finding.observations.b[at] ?? {});
+    const responses = b['responses'];
+    if (!Array.isArray(responses) || typeof responses[0] !== 'object' || responses[0] === null || Array.isArray(responses[0])) throw new Error('no response');
+    responses[0]['path'] = '/nhs-covid-booking/booking-reference';
+    const lines = renderFinding({ ...finding, observations: { a: [...finding.observations.a.slice(0, at), a], b: [...finding.observations.b.slice(0, at), b] } }, { color: false, width: 60 }).split('\n');
+    const row = lines[lines.indexOf('≠   responses[0].path:') + 1] ?? '';
+    const [left, right] = cutAround('/nhs-covid-booking/screening', '/nhs-covid-booking/booking-reference', 26);
+    expect(row).toBe(`    ${left?.padEnd(26)} │ ${right?.padEnd(26)}`);
+    expect(row).toContain('screening');
+    expect(row).toContain('booking-re');
   });
 });

@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { RequestOutcome, RunDocument } from '../engine/run-document.js';
 import type { Json, JsonObject } from '../model/json.js';
+import { cutAround } from './cut-around.js';
 import { inconclusiveReason, okOutcomeLines, problemOutcomes } from './outcome-summary.js';
 import { formatCount, formatDuration, foundAfter, neverOk, neverOkWarning, requestsLine } from './run-stats.js';
 
@@ -49,24 +50,39 @@ export function renderFinding(finding: Finding, style: ConsoleStyle): string {
   return lines.join('\n');
 }
 
-/** Two observations in two columns, differing lines marked (and coloured on a TTY). */
+/**
+ * Two observations in two columns, differing lines marked (and coloured on a TTY). A differing
+ * value too long for its column is cut around the difference (`cutAround`), never at the end;
+ * when `field: value` does not fit, the field gets a line of its own above the two values.
+ */
 export function sideBySide(a: JsonObject, b: JsonObject, style: ConsoleStyle): string[] {
   const left = flatten(a);
   const right = flatten(b);
   const keys = [...new Set([...left.keys(), ...right.keys()])];
   const column = Math.floor((style.width - 8) / 2);
   const cell = (text: string) => (text.length > column ? `${text.slice(0, column - 1)}…` : text.padEnd(column));
+  const pad = (text: string) => text + ' '.repeat(Math.max(0, column - Array.from(text).length));
   const out = [`    ${cell('world A')} │ ${cell('world B')}`];
   // Long observations (live pages): show the differing fields, and say how many equal ones were left out.
   const long = keys.length > 24;
   const equal = keys.filter((key) => left.get(key) === right.get(key)).length;
   for (const key of keys) {
-    if (long && left.get(key) === right.get(key)) continue;
-    const l = left.has(key) ? `${key}: ${left.get(key)}` : '';
-    const r = right.has(key) ? `${key}: ${right.get(key)}` : '';
-    const differs = left.get(key) !== right.get(key);
-    const row = `${differs ? '≠' : ' '}   ${cell(l)} │ ${cell(r)}`;
-    out.push(differs ? paint(style, '33;1', row) : row);
+    const lv = left.get(key);
+    const rv = right.get(key);
+    if (lv === rv) {
+      if (long) continue;
+      out.push(`    ${cell(`${key}: ${lv ?? ''}`)} │ ${cell(`${key}: ${rv ?? ''}`)}`);
+      continue;
+    }
+    const l = lv === undefined ? '' : `${key}: ${lv}`;
+    const r = rv === undefined ? '' : `${key}: ${rv}`;
+    if (Array.from(l).length <= column && Array.from(r).length <= column) {
+      out.push(paint(style, '33;1', `≠   ${pad(l)} │ ${pad(r)}`));
+      continue;
+    }
+    const [name] = cutAround(key, key, style.width - 6);
+    const [cl, cr] = cutAround(lv ?? '(absent)', rv ?? '(absent)', column);
+    out.push(paint(style, '33;1', `≠   ${name}:`), paint(style, '33;1', `    ${pad(cl)} │ ${pad(cr)}`));
   }
   if (long && equal > 0) out.push(`    (${equal} equal fields not shown)`);
   return out;
