@@ -3,7 +3,9 @@ import { oracles } from '../oracles/index.js';
 import { escapeMarkup } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { flattenObservation, showJson } from './flatten.js';
+import { longDifferenceField, longDifferenceValues, longObservationDocument } from './evidence-documents.js';
 import { renderHtml } from './html.js';
+import { markDifference } from './mark-difference.js';
 import {
   forbiddenCharacters,
   hostileDocument,
@@ -22,8 +24,12 @@ beforeAll(async () => {
 
 /** Nothing that makes a browser fetch or run anything. */
 function expectSelfContained(html: string): void {
+  // The only iframes are the sandboxed page previews (checked below); nothing else may load or run.
+  const iframes = html.match(/<iframe\b[^>]*>/gi) ?? [];
+  for (const iframe of iframes) expect(iframe).toMatch(/^<iframe sandbox="" title="[^"]*" srcdoc="[^"]*">$/);
+  const rest = html.replace(/<iframe\b[^>]*>/gi, '');
   for (const banned of ['http://', 'https://', 'src=', '<script', '<link', '<img', '<iframe', 'url(', '@import', ' href=']) {
-    expect(html.toLowerCase()).not.toContain(banned);
+    expect(rest.toLowerCase()).not.toContain(banned);
   }
 }
 
@@ -157,5 +163,57 @@ describe('renderHtml', () => {
     expect(html).toContain(`<td>${escapeMarkup(`log-in of ${hostileName}`)}</td>`);
     expect(html).toContain('<td>&lt;iframe onload=alert(1)&gt;</td>');
     expect(html).toContain(`<td>&lt;a title=&quot;x&quot;&gt;${escapeMarkup(hostileName)}</td>`);
+  });
+});
+
+describe('renderHtml: evidence at a glance', () => {
+  let html: string;
+  beforeAll(() => {
+    html = renderHtml([longObservationDocument(docs.vulnerable)], oracles);
+  });
+
+  it('puts the findings before the run tables, the first difference before the facts', () => {
+    expect(html.indexOf('<h2>Findings</h2>')).toBeLessThan(html.indexOf('<h2>Runs</h2>'));
+    expect(html.indexOf('<tr class="diff first">')).toBeLessThan(html.indexOf('<dl>'));
+  });
+
+  it('shows the differing region with its differing part marked, a few lines of context, and folds the rest', () => {
+    expectSelfContained(html);
+    const region = html.slice(html.indexOf('<table class="pair region">'), html.indexOf('<h4>The pages'));
+    const [a, b] = markDifference(longDifferenceValues.a, longDifferenceValues.b);
+    expect(a).toContain('[value=<mark>');
+    expect(region).toContain(`<tr class="diff first"><td>${escapeMarkup(`≠ ${longDifferenceField}`)}</td><td>${a}</td><td>${b}</td></tr>`);
+    // Three equal lines of context on each side, shown.
+    for (const i of [38, 39, 40, 42, 43]) expect(region).toMatch(new RegExp(`<tr><td>responses\\[0\\]\\.body\\.structure\\[${i}\\]</td>`));
+    // The equal lines before, folded.
+    expect(region).toMatch(/<tr class="folded"><td colspan="3"><details><summary>\d+ equal fields: outcome … responses\[0\]\.body\.structure\[37\]<\/summary>/);
+    const shown = region.replace(/<details>.*?<\/details>/gs, '');
+    expect(shown).not.toContain('structure[20]');
+  });
+
+  it('shows the two HTML answers as pages side by side in sandboxed iframes, scripts off', () => {
+    const iframes = html.match(/<iframe\b[^>]*>/g) ?? [];
+    expect(iframes).toHaveLength(2);
+    for (const iframe of iframes) {
+      expect(iframe).toContain('sandbox=""');
+      expect(iframe).not.toContain('allow-scripts');
+    }
+    expect(iframes[0]).toContain(escapeMarkup('<p><mark>Status on record: vaccinated</mark></p>'));
+    expect(iframes[1]).toContain(escapeMarkup('<p><mark>Status on record: unvaccinated</mark></p>'));
+    expect(iframes[0]).toContain(escapeMarkup(`content="default-src 'none'; style-src 'unsafe-inline'"`));
+  });
+
+  it('shows the two JSON bodies as a highlighted line diff', () => {
+    const diff = html.slice(html.indexOf('<pre class="json-diff">'), html.indexOf('</pre>', html.indexOf('<pre class="json-diff">')));
+    expect(diff).toContain(`<span class="del">-       &quot;status&quot;: &quot;vaccinated&quot;,</span>`);
+    expect(diff).toContain(`<span class="ins">+       &quot;status&quot;: &quot;unvaccinated&quot;,</span>`);
+    expect(diff).toContain(`<span>      &quot;eligible&quot;: true,</span>`);
+  });
+
+  it('has no page previews or JSON diffs for a model-mode finding', () => {
+    const model = renderHtml([docs.vulnerable], oracles);
+    expect(model).not.toContain('<iframe');
+    expect(model).not.toContain('<pre class="json-diff">');
+    expect(model).toContain('<table class="runs">');
   });
 });

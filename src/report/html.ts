@@ -6,6 +6,10 @@ import { escapeMarkup as e } from './escape-markup.js';
 import { findingReplay } from './finding-replay.js';
 import { flattenObservation, showJson } from './flatten.js';
 import { hasProblem, inconclusiveReason, phaseLabel } from './outcome-summary.js';
+import { diffRegion } from './diff-region.js';
+import { lineDiff } from './line-diff.js';
+import { markDifference } from './mark-difference.js';
+import { observedPages, pagePreview } from './page-preview.js';
 import { formatCount, formatDuration, foundAfter, neverOk, neverOkWarning, requestParts } from './run-stats.js';
 
 /**
@@ -40,12 +44,12 @@ export function renderHtml(documents: readonly RunDocument[], oracles: readonly 
     '</head>',
     '<body>',
     `<header><h1>bookfuzz report</h1><p class="verdict ${verdictClass}">${e(verdict)}</p>${inconclusive.map(banner).join('')}</header>`,
-    runsTable(documents),
-    statsSection(documents),
-    oraclesTable(documents, oracles),
     '<section><h2>Findings</h2>',
     findings.length === 0 ? '<p>No findings.</p>' : findings.map((f) => findingArticle(f, oracles)).join('\n'),
     '</section>',
+    runsTable(documents),
+    statsSection(documents),
+    oraclesTable(documents, oracles),
     '</body>',
     '</html>',
     '',
@@ -53,24 +57,26 @@ export function renderHtml(documents: readonly RunDocument[], oracles: readonly 
 }
 
 function runsTable(documents: readonly RunDocument[]): string {
+  // A list cell breaks between its items, never inside a name (`second-dose-unverified`).
+  const list = (items: readonly string[]): string => items.map((item) => `<span class="item">${e(item)}</span>`).join(', ');
   const rows = documents.map((d) =>
-    row([
-      d.model,
-      d.variant,
-      d.mode,
-      d.flaws.join(', ') || '(none)',
-      d.oracles.join(', '),
+    rowHtml([
+      e(d.model),
+      e(d.variant),
+      e(d.mode),
+      d.flaws.length > 0 ? list(d.flaws) : '(none)',
+      list(d.oracles),
       String(d.stats.cases),
       String(d.stats.steps),
       String(d.seed),
       `${(d.stats.durationMs / 1000).toFixed(1)} s`,
-      d.status,
+      e(d.status),
       String(d.findings.length),
     ], d.findings.length > 0 || d.status === 'inconclusive' ? 'diff' : undefined),
   );
   const head = header(['model', 'variant', 'mode', 'flaws', 'oracles', 'cases', 'steps', 'seed', 'time', 'status', 'findings']);
   const details = documents.map((d) => runDetails(d, documents.length > 1)).join('');
-  return `<section><h2>Runs</h2><table>${head}${rows.join('')}</table>${details}</section>`;
+  return `<section><h2>Runs</h2><table class="runs">${head}${rows.join('')}</table>${details}</section>`;
 }
 
 /** The banner of an inconclusive run: it could not test what it was asked, and why. */
@@ -165,6 +171,11 @@ function findingArticle(finding: Finding, oracles: readonly Oracle[]): string {
       `${finding.model} (${finding.variant}) · ${finding.id}`,
     )}</small></h3>`,
     `<p class="message">${e(finding.message)}</p>`,
+    `<h4>Observations at step ${at}, first difference in <code>${e(finding.firstDifference.field)}</code></h4>`,
+    differingRegion(a, b, finding.firstDifference.field),
+    pagesSideBySide(a, b),
+    jsonDiffs(a, b),
+    exchanges(a, b),
     ...(finding.found ? [`<p class="found">${e(foundAfter(finding.found))}</p>`] : []),
     `<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`,
     `<p class="replay">replay: <code>${e(findingReplay(finding))}</code></p>`,
@@ -172,9 +183,6 @@ function findingArticle(finding: Finding, oracles: readonly Oracle[]): string {
     stepsTable(finding),
     `<h4>Twin worlds differ only in secret “${e(finding.secret.name)}”</h4>`,
     worldsTable(finding),
-    `<h4>Observations at step ${at}, first difference in <code>${e(finding.firstDifference.field)}</code></h4>`,
-    sideBySide(a, b),
-    exchanges(a, b),
   ];
   if (finding.observations.a.length > 1 || finding.observations.b.length > 1) {
     parts.push('<details><summary>Observations at every step</summary>');
@@ -219,6 +227,94 @@ function sideBySide(a: JsonObject, b: JsonObject): string {
   return `<table class="pair">${header(['field', 'world A', 'world B'])}${rows.join('')}</table>`;
 }
 
+/**
+ * The region of two observations that differs: every differing field (its differing part marked)
+ * with a few equal fields of context around it, the equal fields between and around folded in
+ * `<details>`. The row of `first` (the first difference) has the class `first`.
+ */
+function differingRegion(a: JsonObject, b: JsonObject, first: string): string {
+  const left = flattenObservation(withoutExchanges(a));
+  const right = flattenObservation(withoutExchanges(b));
+  const keys = [...new Set([...left.keys(), ...right.keys()])];
+  const differs = keys.map((key) => left.get(key) !== right.get(key));
+  const line = (i: number): string => {
+    const key = keys[i] ?? '';
+    const l = left.get(key) ?? '(absent)';
+    const r = right.get(key) ?? '(absent)';
+    if (!differs[i]) return row([key, l, r]);
+    const [ml, mr] = markDifference(l, r);
+    return `<tr class="diff${key === first ? ' first' : ''}"><td>${e(`≠ ${key}`)}</td><td>${ml}</td><td>${mr}</td></tr>`;
+  };
+  const body = diffRegion(differs, CONTEXT_LINES).map((segment) => {
+    if (segment.kind === 'shown') return segment.rows.map(line).join('');
+    const from = keys[segment.rows[0] ?? 0] ?? '';
+    const to = keys[segment.rows.at(-1) ?? 0] ?? '';
+    const span = segment.rows.length === 1 ? from : `${from} … ${to}`;
+    return (
+      `<tr class="folded"><td colspan="3"><details><summary>${e(`${count(segment.rows.length, 'equal field')}: ${span}`)}</summary>` +
+      `<table class="pair">${segment.rows.map(line).join('')}</table></details></td></tr>`
+    );
+  });
+  return `<table class="pair region">${header(['field', 'world A', 'world B'])}${body.join('')}</table>`;
+}
+
+/** Equal fields shown around each difference before the rest is folded. */
+const CONTEXT_LINES = 3;
+
+/**
+ * Live mode: each response that is an HTML page in both worlds and differs, as the two pages
+ * side by side, each in an iframe that may do nothing (`sandbox=""`: no script, no form, no
+ * navigation; its own Content-Security-Policy allows nothing but its style).
+ */
+function pagesSideBySide(a: JsonObject, b: JsonObject): string {
+  const pa = observedPages(a);
+  const pb = observedPages(b);
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const left = pa[i];
+    const right = pb[i];
+    if (left === undefined || right === undefined || JSON.stringify(left) === JSON.stringify(right)) continue;
+    const frame = (world: string, page: typeof left, other: typeof left): string =>
+      `<figure><figcaption>${e(`world ${world}, response ${i + 1}: ${page.title}`)}</figcaption>` +
+      `<iframe sandbox="" title="${e(`world ${world}, response ${i + 1}`)}" srcdoc="${e(pagePreview(page, other))}"></iframe></figure>`;
+    out.push(`<div class="pages">${frame('A', left, right)}${frame('B', right, left)}</div>`);
+  }
+  if (out.length === 0) return '';
+  return `<h4>The pages as a visitor reads them (rebuilt from the observed skeleton; differing text marked)</h4>${out.join('')}`;
+}
+
+/** Live mode: each response whose body is JSON in both worlds and differs, as a line diff of the two, pretty-printed. */
+function jsonDiffs(a: JsonObject, b: JsonObject): string {
+  const ja = jsonBodies(a);
+  const jb = jsonBodies(b);
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(ja.length, jb.length); i++) {
+    const left = ja[i];
+    const right = jb[i];
+    if (left === undefined || right === undefined) continue;
+    const textA = JSON.stringify(left, null, 2);
+    const textB = JSON.stringify(right, null, 2);
+    if (textA === textB) continue;
+    const lines = lineDiff(textA.split('\n'), textB.split('\n')).map((d) =>
+      d.kind === 'same' ? `<span>  ${e(d.text)}</span>` : `<span class="${d.kind === 'a' ? 'del' : 'ins'}">${d.kind === 'a' ? '- ' : '+ '}${e(d.text)}</span>`,
+    );
+    out.push(`<p class="legend">${e(`response ${i + 1}: - world A, + world B`)}</p><pre class="json-diff">${lines.join('')}</pre>`);
+  }
+  return out.length === 0 ? '' : `<h4>JSON bodies</h4>${out.join('')}`;
+}
+
+/** The JSON values of the responses of an observation, by response index (undefined where the body is not JSON). */
+function jsonBodies(observation: JsonObject): (Json | undefined)[] {
+  const responses = observation['responses'];
+  if (!Array.isArray(responses)) return [];
+  return responses.map((r) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) return undefined;
+    const body = r['body'];
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || body['type'] !== 'json') return undefined;
+    return body['value'];
+  });
+}
+
 /** Live mode: the requests and responses behind an observation, when the observation carries them. */
 function exchanges(a: JsonObject, b: JsonObject): string {
   const ea = a['exchanges'];
@@ -238,6 +334,9 @@ function withoutExchanges(observation: JsonObject): JsonObject {
 }
 
 const header = (cells: readonly string[]): string => `<tr>${cells.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
+/** A row of cells already in HTML (escaped by the caller). */
+const rowHtml = (cells: readonly string[], className?: string): string =>
+  `<tr${className ? ` class="${className}"` : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 const row = (cells: readonly string[], className?: string): string =>
   `<tr${className ? ` class="${className}"` : ''}>${cells.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`;
 const count = (n: number, noun: string): string => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
@@ -258,5 +357,11 @@ const css = [
   'tr.never td{background:#ffebe9;color:#82071e;font-weight:600}.warnings{color:#82071e}td.n{text-align:right}tr.total td{font-weight:600}',
   'table.phases{width:auto;min-width:32rem}td.bar{width:16rem}span.bar{display:block;height:.8rem;background:#0969da;border-radius:2px}',
   '.found{color:#57606a}',
+  'table.runs{width:auto}table.runs th,table.runs td{overflow-wrap:normal;white-space:nowrap}table.runs td:nth-child(4),table.runs td:nth-child(5){white-space:normal;min-width:10rem}table.runs .item{white-space:nowrap}',
+  'mark{background:#ffd33d;color:inherit;border-radius:2px}tr.folded td{background:#f6f8fa;font-family:inherit;font-weight:normal}tr.folded summary{cursor:pointer;color:#57606a}',
+  'tr.first td{outline:2px solid #bf8700}table.region{table-layout:fixed}',
+  '.pages{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.pages figure{margin:0}.pages figcaption{color:#57606a;font-size:13px;overflow-wrap:anywhere}',
+  '.pages iframe{width:100%;height:22rem;border:1px solid #d0d7de;border-radius:4px;background:#fff}',
+  'pre.json-diff{background:#f6f8fa;padding:.5rem;border-radius:4px;font-size:13px}pre.json-diff span{display:block}.del{background:#ffebe9;color:#82071e}.ins{background:#dafbe1;color:#116329}.legend{margin:.25rem 0;color:#57606a}',
   '@media print{details{display:block}}',
 ].join('\n');
