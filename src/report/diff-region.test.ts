@@ -15,9 +15,13 @@ describe('diffRegion', () => {
     expect(diffRegion(differs, 2).map((s) => [s.kind, s.rows[0], s.rows.at(-1)])).toEqual([
       ['shown', 0, 8],
       ['folded', 9, 22],
-      ['shown', 23, 27],
-      ['folded', 28, 29],
+      ['shown', 23, 29],
     ]);
+  });
+
+  it('shows short runs of equal rows rather than fold them', () => {
+    expect(diffRegion([false, false, true, false, false, false, false], 0)).toEqual([{ kind: 'shown', rows: [0, 1, 2] }, { kind: 'folded', rows: [3, 4, 5, 6] }]);
+    expect(diffRegion([false, false, true, false, false, false, false], 0, 5)).toEqual([{ kind: 'shown', rows: [0, 1, 2, 3, 4, 5, 6] }]);
   });
 
   it('folds everything when nothing differs, and nothing when there are no rows', () => {

@@ -321,9 +321,12 @@ function exchanges(a: JsonObject, b: JsonObject): string {
   const eb = b['exchanges'];
   if (!Array.isArray(ea) && !Array.isArray(eb)) return '';
   const cell = (value: Json | undefined) => (Array.isArray(value) ? `<pre>${e(JSON.stringify(value, null, 2))}</pre>` : '(none)');
+  const n = (value: Json | undefined): number => (Array.isArray(value) ? value.length : 0);
+  // Folded: the evidence is the observation above; the exchanges are for replaying it by hand.
   return (
+    `<details class="exchanges"><summary>${e(`HTTP exchanges (world A ${n(ea)}, world B ${n(eb)})`)}</summary>` +
     '<table class="pair exchanges"><tr><th>HTTP exchanges, world A</th><th>HTTP exchanges, world B</th></tr>' +
-    `<tr><td>${cell(ea)}</td><td>${cell(eb)}</td></tr></table>`
+    `<tr><td>${cell(ea)}</td><td>${cell(eb)}</td></tr></table></details>`
   );
 }
 
