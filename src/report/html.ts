@@ -14,15 +14,18 @@ import { formatCount, formatDuration, foundAfter, neverOk, neverOkWarning, reque
 
 /**
  * One self-contained HTML page: inline CSS, no script, nothing loaded from anywhere (a
- * Content-Security-Policy of `default-src 'none'` says so to the browser too). A summary of the
- * runs and oracles, then every finding: its minimal steps, what the twin worlds differ in, and
- * the two observations of the first-difference step side by side with the differing fields
- * marked. An inconclusive run gets a banner with its reason at the top, and every run's notes and
- * request outcomes are shown under the runs table. "Run statistics" gives each run's cases, steps
- * and time and, live, its requests by phase (a table with a bar each) and how each action's steps
- * went, an action sent and never ok highlighted with a warning; each finding says what it took to
- * find. Every value from a document is escaped and
- * shown as text, never as a link.
+ * Content-Security-Policy of `default-src 'none'` says so to the browser too). Every finding
+ * first, each opening with its evidence: the region of the first-difference step's
+ * observations that differs (each differing field with its differing part marked, three equal
+ * fields of context around it, the other fields folded in `<details>`); in live mode the two
+ * HTML answers as pages side by side (rebuilt from the observed skeleton, each in an iframe with
+ * `sandbox=""` and `srcdoc`, so nothing in it runs or loads) and the two JSON bodies as a
+ * highlighted line diff; then what it took to find, its facts, the replay command, the minimal
+ * steps and what the twin worlds differ in. Then the runs table (cells as wide as their words),
+ * an inconclusive run's banner being at the top, every run's notes and request outcomes, "Run
+ * statistics" (cases, steps, time; live, requests by phase and each action's steps, an action
+ * sent and never ok highlighted with a warning) and the oracles. Every value from a document is
+ * escaped and shown as text, never as a link.
  */
 export function renderHtml(documents: readonly RunDocument[], oracles: readonly Oracle[]): string {
   const findings = documents.flatMap((d) => d.findings);
