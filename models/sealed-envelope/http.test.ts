@@ -2,7 +2,7 @@
  * The sealed-envelope HTTP binding, one journey against the reference staging site: audit entries
  * with the model's own times. What every binding keeps (it means what the simulator means, each
  * flaw is found live, the fixed site is clean) is checked by
- * src/targets/http/binding-contract.test.ts.
+ * src/contract/ (binding-contract-suite.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fc, type Step, type StepResult } from '../../src/index.js';
