@@ -116,7 +116,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .option('allow-host', { type: 'string', array: true, describe: 'a host besides loopback that may be contacted (repeatable)' })
           .option('rps', { type: 'number', describe: 'requests per second, all actors together (default: no limit)' })
           .option('budget', { type: 'number', describe: 'most requests to send in the whole run' })
-          .option('runs', { type: 'string', describe: 'generated cases per oracle (default 100); inf: until stopped (Ctrl-C, SIGTERM, --duration, --budget)' })
+          .option('runs', { type: 'string', describe: 'generated cases per oracle (default 150); inf: until stopped (Ctrl-C, SIGTERM, --duration, --budget)' })
           .option('duration', { type: 'string', describe: 'search until this time is over (30s, 30m, 2h), then finish the current case and report' })
           .option('progress-interval', { type: 'string', describe: 'off a terminal: a progress line on stderr this often (default 15s; 0: none)' })
           .option('seed', { type: 'number', describe: 'run seed, for reproducible runs' })

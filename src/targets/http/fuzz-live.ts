@@ -66,7 +66,12 @@ export interface FuzzResult {
   gaveUp?: BookfuzzError;
 }
 
-export const defaultLiveRuns = 100;
+/**
+ * Cases per oracle of a live run unless told: the least of 50, 100, 150, 200 at which every planted
+ * staging flaw was found on 10 of 10 seeds (`npm run bench -- --cost --cost-seeds 10`; at 100,
+ * record-access retrospective-entries missed seed 1).
+ */
+export const defaultLiveRuns = 150;
 
 /** Flaws of the staging site for a variant (vulnerable | fixed) or an explicit list (any model's). */
 export function stagingFlawChoice(variant: string | undefined, flaws: readonly string[] | undefined): { variant: string; flaws: string[] } {
