@@ -522,6 +522,8 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
   };
   /** Rejected as noise: counted, and left out of the rest of the search with whatever else varied between A and A. */
   const reject = (verdict: Verdict) => {
+    // Cut short by a stop, not rejected: nothing to count.
+    if (context.signal?.aborted) return;
     result.unconfirmed++;
     for (const key of verdict.noise) excluded.add(key);
   };
@@ -536,7 +538,7 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
     const confirmCandidate =
       runner.mode === 'live' && context.confirmations > 0
         ? async (candidate: Found): Promise<boolean> => {
-            const verdict = await confirm(runner, candidate, context.confirmations);
+            const verdict = await confirm(runner, candidate, context.confirmations, context.signal);
             if (!verdict.confirmed) {
               reject(verdict);
               return false;
@@ -587,7 +589,7 @@ export async function searchChunk(context: ChunkContext, oracle: Oracle, task: C
     // The shrunk case: the full confirmation when nothing was confirmed before shrinking, else one
     // round (the same leak passed them all unshrunk).
     context.onPhase?.('confirmation');
-    const verdict = await confirm(runner, found, first ? Math.min(1, context.confirmations) : context.confirmations);
+    const verdict = await confirm(runner, found, first ? Math.min(1, context.confirmations) : context.confirmations, context.signal);
     if (!verdict.confirmed) {
       if (first) {
         keepFirst(first);
@@ -625,7 +627,7 @@ interface Verdict {
  * noise the calibration did not learn, which the runner learns now). In model mode there are no
  * re-runs: the simulator is deterministic.
  */
-async function confirm(runner: CaseRunner, found: Found, times: number): Promise<Verdict> {
+async function confirm(runner: CaseRunner, found: Found, times: number, signal?: AbortSignal): Promise<Verdict> {
   const key = dedupKey(found.violation);
   const options: RunOptions = { snapshots: found.oracle.usesWorld, timing: found.oracle.usesTiming === true, phase: 'confirmation' };
   // What a step shows depends only on the steps before it: the re-runs stop at the step that broke.
@@ -635,6 +637,8 @@ async function confirm(runner: CaseRunner, found: Found, times: number): Promise
   let stable = stepKeys(found.run);
   const noise = new Set<string>();
   for (let i = 0; i < times; i++) {
+    // Stopped (Ctrl-C, --duration, a spent budget): an unconfirmed candidate is not reported.
+    if (signal?.aborted) return { confirmed: false, noise: [], sameAnswer: [] };
     const run = await runner.run(kase, options);
     const keys = found.oracle.comparesTwins === true ? stepKeys(run) : new Set(found.oracle.check(run).map(dedupKey));
     if (!keys.has(key)) return { confirmed: false, noise: [key], sameAnswer: [] };
