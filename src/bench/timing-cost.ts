@@ -11,10 +11,9 @@
  * adaptive test stop as a run does (20, 40, 80, … up to N), and the modes then differ in samples too.
  *
  * Modes: `before` sets the world up again for every sample on the site's one world (the sampler
- * as it was); `after, one world` keeps each class's set-up while the other class does not need
- * the site's world (what a live run gets while its runner hands the sampler one world); `after,
- * parallel worlds` keeps both classes' worlds set up at once, in the site's parallel worlds. The
- * modes take turns case by case, so a drift of the machine falls on all of them alike.
+ * as it was, and as it still is where the classes cannot both keep a world: one world and a binding
+ * without `resume`); `after` keeps both classes' worlds set up at once, in the site's parallel
+ * worlds. The modes take turns case by case, so a drift of the machine falls on both alike.
  */
 import { loadModel } from '../model/load-model.js';
 import { judgeTiming } from '../oracles/timing.js';
@@ -29,8 +28,7 @@ interface Mode {
 
 const modes: readonly Mode[] = [
   { name: 'before (set-up per sample)', options: { setupPerSample: true, parallelWorlds: false } },
-  { name: 'after, one world', options: { parallelWorlds: false } },
-  { name: 'after, parallel worlds', options: { parallelWorlds: true } },
+  { name: 'after (parallel worlds)', options: { parallelWorlds: true } },
 ];
 
 /** One row of the table: a target and flaw, sampled one way. */

@@ -194,18 +194,18 @@ export interface TimingSampler {
 
 /**
  * Measures response times of steps for the `timing` oracle. Each class (world A, world B; for the
- * null test world A twice) has its world set up once per case and keeps it: in a parallel world of
- * its own when the site has them (`parallelWorlds`); on the site's one world, side by side, when
- * the binding can resume a set-up (`ResumingBinding`) and its set-up adds people rather than
- * seeding a whole world; otherwise on the site's one world in turn, set up again whenever the
- * other class had it. One sample = a fresh site handle (fresh cookie jars, same warm connection
- * pool) in that world, the case's steps run up to the last step timed (log-ins included, since
- * the browser is new), and each timed step's time taken (network time of the acting actor's
- * requests, redirects included). The first run on a set-up world is the reference: a later run
- * whose steps do not end (`ok` / `refused`) as the reference's did — an earlier sample booked the
- * slot — is discarded and counted; a class whose runs miss `discardsBeforeSetupPerSample` times in
- * a row sets its world up anew for every sample from then on. The steps of one run are timed
- * together, from the same samples.
+ * null test world A twice, set up apart) has its world set up once per case and keeps it: in a
+ * parallel world of its own when the site has them (`parallelWorlds`), or on the site's one world
+ * side by side when the binding can resume a set-up (`ResumingBinding`) and its set-up adds people
+ * rather than seeding a whole world. One sample = a fresh site handle (fresh cookie jars, same warm
+ * connection pool) in that world, the case's steps run up to the last step timed (log-ins
+ * included, since the browser is new), and each timed step's time taken (network time of the
+ * acting actor's requests, redirects included). The first run on a set-up world is the
+ * reference: a later run whose steps do not end (`ok` / `refused`) as the reference's did — an
+ * earlier sample booked the slot — is discarded and counted; a class whose runs miss
+ * `discardsBeforeSetupPerSample` times in a row sets its world up anew for every sample from then
+ * on. Where the two classes cannot both keep a world (one world, no resume), every sample sets its
+ * world up, as with `setupPerSample`. The steps of one run are timed together, from the same samples.
  */
 export function timingSampler(options: TimingSamplerOptions): TimingSampler {
   const { model, binding } = options;
@@ -220,7 +220,11 @@ export function timingSampler(options: TimingSamplerOptions): TimingSampler {
   const parallel = options.parallelWorlds === true;
   // On one world, set-ups that add people (sign-up) can stay side by side when the binding tells
   // its sides apart (a resumable binding: per-side e-mails); a seeding endpoint replaces the world.
-  const sideBySide = parallel || (resume !== undefined && binding.setupMethod !== 'seeding-endpoint');
+  // Where the classes cannot both keep a world, each sample sets its world up: taking turns on one
+  // world (set up again when the other class had it) saves a quarter of the set-ups at most, puts
+  // some samples right after a set-up and others not, and measured worse (a fuzz run of the fixed
+  // household site: 11% more requests and 40% more time than a set-up per sample).
+  const keepWorlds = options.setupPerSample !== true && (parallel || (resume !== undefined && binding.setupMethod !== 'seeding-endpoint'));
   const cost: TimingCost = { cases: 0, setups: 0, runs: 0, discarded: 0, requests: 0 };
 
   const open = (slot: Slot): LiveSiteHandle => options.openSite(parallel ? slot.side : 'a');
@@ -382,8 +386,8 @@ export function timingSampler(options: TimingSamplerOptions): TimingSampler {
     cost.cases++;
     const random = prng(hash(`${options.seed ?? 0}:${kase.secret}:${JSON.stringify(kase.variation)}:${JSON.stringify(kase.steps)}:${indices.join(',')}`));
     const slotA: Slot = { side: 'a' };
-    const slotB: Slot = sideBySide ? { side: 'b' } : slotA;
-    const classWorld = (given: object, slot: Slot): ClassWorld => ({ given, slot, missesInARow: 0, perSample: options.setupPerSample === true });
+    const slotB: Slot = keepWorlds ? { side: 'b' } : slotA;
+    const classWorld = (given: object, slot: Slot): ClassWorld => ({ given, slot, missesInARow: 0, perSample: !keepWorlds });
     const classA = classWorld(worlds.a, slotA);
     try {
       const twins = await twoClasses(kase, indices, classA, classWorld(worlds.b, slotB), random, 'twins');
