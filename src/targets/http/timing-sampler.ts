@@ -220,10 +220,10 @@ export function timingSampler(options: TimingSamplerOptions): TimingSampler {
   const parallel = options.parallelWorlds === true;
   // On one world, set-ups that add people (sign-up) can stay side by side when the binding tells
   // its sides apart (a resumable binding: per-side e-mails); a seeding endpoint replaces the world.
-  // Where the classes cannot both keep a world, each sample sets its world up: taking turns on one
-  // world (set up again when the other class had it) saves a quarter of the set-ups at most, puts
-  // some samples right after a set-up and others not, and measured worse (a fuzz run of the fixed
-  // household site: 11% more requests and 40% more time than a set-up per sample).
+  // Where the classes cannot both keep a world, each sample sets its world up. Taking turns on one
+  // world (set up again when the other class had it) would save a quarter of the set-ups at most
+  // (5–12% of the requests in src/bench/timing-cost.ts), put some samples right after a set-up and
+  // others not, and run fresh handles on a set-up they cannot resume.
   const keepWorlds = options.setupPerSample !== true && (parallel || (resume !== undefined && binding.setupMethod !== 'seeding-endpoint'));
   const cost: TimingCost = { cases: 0, setups: 0, runs: 0, discarded: 0, requests: 0 };
 
