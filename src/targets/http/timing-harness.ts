@@ -81,12 +81,13 @@ export interface SignupTimingBench extends TimingBench {
 /**
  * Harbour Health (sign-up set-up through the site's own form, log-in by e-mail and password, a
  * timing flaw on the eligibility check unless `fixed`), and samplers on it like `timingBench`'s.
+ * `spec`: another text of the spec (a test's variant of `harbourSpec`).
  */
-export async function signupTimingBench(mode: HarbourMode, workMs?: number): Promise<SignupTimingBench> {
-  const model = await loadSpecModel(harbourSpecFile, { text: harbourSpec });
+export async function signupTimingBench(mode: HarbourMode, options: { workMs?: number; spec?: string } = {}): Promise<SignupTimingBench> {
+  const model = await loadSpecModel(harbourSpecFile, { text: options.spec ?? harbourSpec });
   const binding = model.http;
   if (!binding) throw new Error(`${model.name} has no HTTP binding`);
-  const site = await startHarbourSite(mode, workMs !== undefined ? { workMs } : {});
+  const site = await startHarbourSite(mode, options.workMs !== undefined ? { workMs: options.workMs } : {});
   const pool = new Agent({ connections: 4 });
   return {
     model,

@@ -19,6 +19,7 @@ import { createLiveSite } from './create-live-site.js';
 import { inputValue } from './extract.js';
 import { siteMemory } from './site-memory.js';
 import { leakingTimingCase, signupTimingBench, timingBench } from './timing-harness.js';
+import { harbourSpec } from './timing-signup-site.js';
 import { defaultMinTimingSamples, discardsBeforeSetupPerSample, timingLooks, timingSampler, type ResumingBinding } from './timing-sampler.js';
 import type { LiveSite } from './types.js';
 
@@ -170,7 +171,7 @@ describe('timing samples on a world set up once per class (Harbour Health: sign-
   it('discards and counts a run whose steps end otherwise than the first run on that world, and sets the world up anew for every sample after 3 in a row', async () => {
     const bench = await signupTimingBench('eligibility-timing');
     try {
-      // One reminder per account: on a world set up once, the second run's set-reminder is refused.
+      // One reminder per account (a change the spec does not declare): on a world set up once, the second run's set-reminder is refused.
       const { kase, step } = bench.leakingCase(1, 'set-reminder');
       const sampler = bench.sampler({ maxSamples: 40, seed: 1 });
       const sample = await sampler.sampleStep(kase, step, bench.worlds(kase));
@@ -182,6 +183,22 @@ describe('timing samples on a world set up once per class (Harbour Health: sign-
       expect(sample.b.length).toBe(sample.a.length);
       // Every sample kept came from a world set up for it.
       expect(cost.setups).toBeGreaterThanOrEqual(2 * sample.a.length);
+    } finally {
+      await bench.close();
+    }
+  }, 300_000);
+
+  it('sets the world up for every sample when a step it runs is declared to change the world', async () => {
+    const spec = harbourSpec.replace('    actors: [patient]\n    requests:\n      - path: /reminder', '    actors: [patient]\n    mutates: true\n    requests:\n      - path: /reminder');
+    expect(spec).toContain('mutates: true');
+    const bench = await signupTimingBench('eligibility-timing', { spec });
+    try {
+      const { kase, step } = bench.leakingCase(1, 'set-reminder');
+      const sampler = bench.sampler({ maxSamples: 20, seed: 1 });
+      const sample = await sampler.sampleStep(kase, step, bench.worlds(kase));
+      const cost = sampler.cost();
+      expect(cost.setups).toBe(cost.runs);
+      expect(sample.discarded).toBe(0);
     } finally {
       await bench.close();
     }

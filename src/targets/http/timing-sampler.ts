@@ -78,8 +78,9 @@ export interface TimingCost {
 export interface SampledTiming extends TimingSample {
   /**
    * Runs discarded, in the twin test and the null test of this sample together: on a world set up
-   * once, an earlier sample's steps (a booking) may change what a later one gets; a run whose
-   * steps did not end (`ok` / `refused`) as the first run on that world did is not a sample.
+   * once, an earlier sample's steps may change what a later one gets (a change the model does not
+   * declare: a one-time offer taken); a run whose steps did not end (`ok` / `refused`) as the
+   * first run on that world did is not a sample.
    */
   discarded: number;
 }
@@ -197,15 +198,16 @@ export interface TimingSampler {
  * null test world A twice, set up apart) has its world set up once per case and keeps it: in a
  * parallel world of its own when the site has them (`parallelWorlds`), or on the site's one world
  * side by side when the binding can resume a set-up (`ResumingBinding`) and its set-up adds people
- * rather than seeding a whole world. One sample = a fresh site handle (fresh cookie jars, same warm
+ * rather than seeding a whole world; unless a step it runs is declared to change the world
+ * (`ActionSpec.mutates`: what it changes would pile up). One sample = a fresh site handle (fresh cookie jars, same warm
  * connection pool) in that world, the case's steps run up to the last step timed (log-ins
  * included, since the browser is new), and each timed step's time taken (network time of the
  * acting actor's requests, redirects included). The first run on a set-up world is the
  * reference: a later run whose steps do not end (`ok` / `refused`) as the reference's did — an
  * earlier sample booked the slot — is discarded and counted; a class whose runs miss
  * `discardsBeforeSetupPerSample` times in a row sets its world up anew for every sample from then
- * on. Where the two classes cannot both keep a world (one world, no resume), every sample sets its
- * world up, as with `setupPerSample`. The steps of one run are timed together, from the same samples.
+ * on. Where the two classes cannot both keep a world (one world, no resume), or a step changes it,
+ * every sample sets its world up, as with `setupPerSample`. The steps of one run are timed together, from the same samples.
  */
 export function timingSampler(options: TimingSamplerOptions): TimingSampler {
   const { model, binding } = options;
@@ -386,8 +388,14 @@ export function timingSampler(options: TimingSamplerOptions): TimingSampler {
     cost.cases++;
     const random = prng(hash(`${options.seed ?? 0}:${kase.secret}:${JSON.stringify(kase.variation)}:${JSON.stringify(kase.steps)}:${indices.join(',')}`));
     const slotA: Slot = { side: 'a' };
-    const slotB: Slot = keepWorlds ? { side: 'b' } : slotA;
-    const classWorld = (given: object, slot: Slot): ClassWorld => ({ given, slot, missesInARow: 0, perSample: !keepWorlds });
+    // A step that changes the world (a booking, a dose recorded) would pile up on a world set up
+    // once, run after run: its answers may not change while the time of later steps does (a
+    // history read grows with every dose). Such a case sets its world up for every sample.
+    const last = indices[indices.length - 1] ?? -1;
+    const mutates = kase.steps.slice(0, last + 1).some((step) => model.actions[step.action]?.mutates === true);
+    const keep = keepWorlds && !mutates;
+    const slotB: Slot = keep ? { side: 'b' } : slotA;
+    const classWorld = (given: object, slot: Slot): ClassWorld => ({ given, slot, missesInARow: 0, perSample: !keep });
     const classA = classWorld(worlds.a, slotA);
     try {
       const twins = await twoClasses(kase, indices, classA, classWorld(worlds.b, slotB), random, 'twins');
