@@ -31,31 +31,43 @@ describe('dependency direction', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the engine imports no reporter, no CLI and no concrete target', () => {
-    const engine = sources.filter((f) => relative(root, f).startsWith('src/engine/'));
-    const offenders = engine.flatMap((f) =>
-      imports(f)
-        .map((s) => resolved(f, s))
-        .filter((p) => /^src\/(report|cli|staging)\//.test(p) || /^src\/targets\/.*(create|client|interceptor)/.test(p) || p === 'undici')
-        .map((p) => `${relative(root, f)} → ${p}`),
-    );
+  /** `src/` files under `dir` whose imports resolve into a path matching `forbidden`, as `file → import`. */
+  const offendersIn = (dir: string, forbidden: (path: string) => boolean): string[] =>
+    sources
+      .filter((f) => relative(root, f).startsWith(dir))
+      .flatMap((f) =>
+        imports(f)
+          .map((s) => resolved(f, s))
+          .filter(forbidden)
+          .map((p) => `${relative(root, f)} → ${p}`),
+      );
+
+  it('the engine imports no reporter, no CLI, no live mode, no harness and no HTTP client', () => {
+    // From the transport it may use pure helpers (redaction, the exchange types), never a client.
+    const forbidden = (p: string) => /^src\/(report|cli|staging|live|harness|flow-spec)\//.test(p) || (/^src\/http\//.test(p) && !/^src\/http\/(redact|types)\.js$/.test(p)) || p === 'undici';
+    expect(offendersIn('src/engine/', forbidden)).toEqual([]);
+  });
+
+  it('the HTTP transport sits below the engine: it imports nothing above it', () => {
+    const forbidden = (p: string) => /^src\/(engine|oracles|live|harness|flow-spec|report|cli|staging|zoo)\//.test(p);
+    expect(offendersIn('src/http/', forbidden)).toEqual([]);
+  });
+
+  it('live mode is called by the CLI and the API, never the other way round', () => {
+    expect(offendersIn('src/live/', (p) => /^src\/(cli|harness)\//.test(p))).toEqual([]);
+  });
+
+  it('only tests, benchmarks and the contract suite use the test harnesses', () => {
+    const users = /^src\/(harness|bench|contract)\//;
+    const offenders = sources
+      .filter((f) => !users.test(relative(root, f)) && !/test-support\.ts$/.test(f) && relative(root, f) !== 'src/index.ts')
+      .flatMap((f) => imports(f).map((s) => resolved(f, s)).filter((p) => p.startsWith('src/harness/')).map((p) => `${relative(root, f)} → ${p}`));
     expect(offenders).toEqual([]);
   });
 
-  it('oracles import only types and pure helpers (identity, observe, other oracles)', () => {
-    const oracleFiles = sources.filter((f) => relative(root, f).startsWith('src/oracles/'));
-    const allowed = /^src\/(oracles|identity|observe|model)\//;
-    const offenders = oracleFiles.flatMap((f) => {
-      const text = readFileSync(f, 'utf8');
-      return imports(f)
-        .filter((s) => {
-          const p = resolved(f, s);
-          const typeOnly = new RegExp(`import type [^;]*from ['"]${s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`).test(text);
-          return !typeOnly && !allowed.test(p);
-        })
-        .map((s) => `${relative(root, f)} → ${s}`);
-    });
-    expect(offenders).toEqual([]);
+  it('oracles import only pure helpers and types below them (identity, observe, model, other oracles)', () => {
+    // Types too: the trace an oracle reads is the model's (src/model/trace.ts), not the engine's.
+    expect(offendersIn('src/oracles/', (p) => p.startsWith('src/') && !/^src\/(oracles|identity|observe|model)\//.test(p))).toEqual([]);
   });
 
   it('models import only the public API', () => {

@@ -40,18 +40,18 @@ export type { Finding } from './engine/finding.js';
 export type { RunDocument } from './engine/run-document.js';
 export type { EngineEvent, EngineListener } from './engine/events.js';
 export type { CheckOptions } from './engine/check.js';
-export type { FuzzOptions } from './targets/http/fuzz-live.js';
-import type { FuzzOptions } from './targets/http/fuzz-live.js';
+export type { FuzzOptions } from './live/fuzz-live.js';
+import type { FuzzOptions } from './live/fuzz-live.js';
 
 // Live mode: what HTTP bindings (models/<name>/http.ts) use.
-export type { HttpBinding } from './targets/http/binding.js';
-export type { ActorClient, Exchange, HttpRequest, HttpResponse, LiveSite, RedirectHop } from './targets/http/types.js';
+export type { HttpBinding } from './http/binding.js';
+export type { ActorClient, Exchange, HttpRequest, HttpResponse, LiveSite, RedirectHop } from './http/types.js';
 export { observeResponses } from './observe/observe-responses.js';
-export { inputValue, pageForms, pageLinks, type PageForm } from './targets/http/extract.js';
-export { seedWorld, seedingActor } from './targets/http/seed-world.js';
-export { sessionId } from './targets/http/session-id.js';
-export { siteMemory } from './targets/http/site-memory.js';
-export type { BindingContract, ContractComparison } from './targets/http/binding-contract.js';
+export { inputValue, pageForms, pageLinks, type PageForm } from './http/extract.js';
+export { seedWorld, seedingActor } from './http/seed-world.js';
+export { sessionId } from './http/session-id.js';
+export { siteMemory } from './http/site-memory.js';
+export type { BindingContract, ContractComparison } from './harness/binding-contract.js';
 
 /**
  * Check a model in process (model mode, no network) with every oracle that applies to it, and
@@ -80,7 +80,7 @@ export async function check(model: Model | string, options: CheckOptions = {}): 
  */
 export async function fuzz(model: Model | string, options: FuzzOptions): Promise<RunDocument> {
   const loaded = typeof model === 'string' ? await loadModel(model) : model;
-  const { fuzzLive } = await import('./targets/http/fuzz-live.js');
+  const { fuzzLive } = await import('./live/fuzz-live.js');
   const { document, gaveUp } = await fuzzLive(loaded, oracles, options);
   if (gaveUp) throw gaveUp;
   return document;

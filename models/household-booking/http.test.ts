@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fc } from '../../src/index.js';
-import { bindingHarness } from '../../src/targets/http/binding-harness.js';
+import { bindingHarness } from '../../src/harness/binding-harness.js';
 import { binding } from './http.js';
 import { model } from './index.js';
 

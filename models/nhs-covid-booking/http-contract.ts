@@ -35,7 +35,7 @@ export const specContract: BindingContract = {
   unfound: {
     'second-dose-unverified': {
       oracles: ['authorized'],
-      why: 'in 100 live cases with every oracle judging, the indistinguishable finding comes first each time (src/spec/spec-flaws.test.ts finds it with authorized alone)',
+      why: 'in 100 live cases with every oracle judging, the indistinguishable finding comes first each time (src/flow-spec/spec-flaws.test.ts finds it with authorized alone)',
     },
   },
 };

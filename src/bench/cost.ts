@@ -16,9 +16,9 @@ import { isBookfuzzError } from '../errors.js';
 import { listModelNames, loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
-import { countingProxy } from '../spec/spec-test-support.js';
+import { countingProxy } from '../flow-spec/spec-test-support.js';
 import { startStagingSite } from '../staging/index.js';
-import { fuzzLive } from '../targets/http/fuzz-live.js';
+import { fuzzLive } from '../live/fuzz-live.js';
 import { zooFixtures } from '../zoo/fixtures/index.js';
 import { startZooSite } from '../zoo/zoo-site.js';
 

@@ -69,7 +69,7 @@ if (endless) {
 }
 if (cost) {
   const { costBench, costSummary, costTable, costCases } = await import('./cost.js');
-  const { defaultLiveRuns } = await import('../targets/http/fuzz-live.js');
+  const { defaultLiveRuns } = await import('../live/fuzz-live.js');
   const costSeeds = arg('cost-seeds', 5);
   const runsList = (listArg('runs') ?? [String(defaultLiveRuns)]).map(Number);
   if (!Number.isInteger(costSeeds) || costSeeds < 1) throw new Error('--cost-seeds takes a whole number of at least 1');

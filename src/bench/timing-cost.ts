@@ -18,7 +18,7 @@
 import { loadModel } from '../model/load-model.js';
 import { judgeTiming } from '../oracles/timing.js';
 import type { TwinCase } from '../world/twin-case.js';
-import { leakingTimingCase, signupTimingBench, timingBench, type TimingBench, type TimingBenchSamplerOptions } from '../targets/http/timing-harness.js';
+import { leakingTimingCase, signupTimingBench, timingBench, type TimingBench, type TimingBenchSamplerOptions } from '../harness/timing-harness.js';
 
 /** One way of sampling, as the table names it. */
 interface Mode {

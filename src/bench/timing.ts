@@ -10,8 +10,8 @@
 import { loadModel } from '../model/load-model.js';
 import { judgeTiming } from '../oracles/timing.js';
 import { defaultTimingThreshold, falsePositiveBound, median } from '../oracles/welch.js';
-import { leakingTimingCase, timingBench } from '../targets/http/timing-harness.js';
-import { defaultMinTimingSamples, timingLooks } from '../targets/http/timing-sampler.js';
+import { leakingTimingCase, timingBench } from '../harness/timing-harness.js';
+import { defaultMinTimingSamples, timingLooks } from '../live/timing-sampler.js';
 
 export interface TimingBenchRow {
   delayMs: number;

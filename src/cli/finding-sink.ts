@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { findingKey } from '../engine/chunks.js';
 import { saveFinding, writeFileAtomic } from '../engine/corpus.js';
 import type { Finding } from '../engine/finding.js';
-import { redactFinding } from '../targets/http/redact.js';
+import { redactFinding } from '../engine/redact-finding.js';
 
 /** Where a finding was saved, and whether it was an update of one saved before. */
 export interface SavedFinding {

@@ -18,10 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeed } from '../engine/seeds.js';
 import { builtinModelsDir, listModelNames, loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
-import { loadSpecModel } from '../spec/load-spec-model.js';
-import type { HttpBinding } from '../targets/http/binding.js';
-import type { BindingContract } from '../targets/http/binding-contract.js';
-import { bindingHarness } from '../targets/http/binding-harness.js';
+import { loadSpecModel } from '../flow-spec/load-spec-model.js';
+import type { HttpBinding } from '../http/binding.js';
+import type { BindingContract } from '../harness/binding-contract.js';
+import { bindingHarness } from '../harness/binding-harness.js';
 import { twinCaseArbitrary } from '../world/twin-case.js';
 
 /**

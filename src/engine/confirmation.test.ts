@@ -3,7 +3,7 @@ import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import type { TwinRun } from '../oracles/oracle.js';
-import type { Trace } from './trace.js';
+import type { Trace } from '../model/trace.js';
 import { checkModel, simulatorRunner, type CaseRunner } from './check.js';
 
 let model: Model;

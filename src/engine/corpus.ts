@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BookfuzzError } from '../errors.js';
-import { redactFinding } from '../targets/http/redact.js';
+import { redactFinding } from './redact-finding.js';
 import type { Finding } from './finding.js';
 
 /**

@@ -4,8 +4,8 @@ import type { Json, JsonObject } from '../model/json.js';
 import type { Step } from '../model/model.js';
 import { differences, valueAt } from '../observe/first-difference.js';
 import type { Severity, Violation } from '../oracles/oracle.js';
-import { redactFinding } from '../targets/http/redact.js';
-import type { Trace } from './trace.js';
+import { redactFinding } from './redact-finding.js';
+import type { Trace } from '../model/trace.js';
 import type { TwinCase } from '../world/twin-case.js';
 
 export interface FindingStep extends Step {

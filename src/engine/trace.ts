@@ -1,26 +1,9 @@
 import { BookfuzzError } from '../errors.js';
 import type { JsonObject } from '../model/json.js';
 import type { Model, Step, StepResult } from '../model/model.js';
+import type { Trace, TraceStep } from '../model/trace.js';
 import { maskTyped } from '../observe/mask-typed.js';
 import { cloneWorld } from '../world/clone-world.js';
-
-/** One step as it ran: the step, the world before it, and the system's answer. */
-export interface TraceStep<W extends object = object> {
-  step: Step;
-  /**
-   * Server-side world before the step (policies are judged on it). Runs for oracles that do not
-   * read it (`usesWorld: false`) skip the snapshots: then it is the run's initial world.
-   */
-  before: W;
-  result: StepResult;
-}
-
-/** A whole run of one world through the simulator. */
-export interface Trace<W extends object = object> {
-  world: W;
-  steps: TraceStep<W>[];
-  after: W;
-}
 
 /**
  * Run `steps` against a fresh simulation of `world` with `flaws` switched on. Observations are

@@ -24,14 +24,14 @@ export interface LoadModelOptions {
 /**
  * Load a model by name (a folder under `models/`) or by path: a folder with `index.ts`, a
  * `.ts`/`.js` file exporting `model` (or a default export) made with `defineModel`, or a flow
- * spec (`.yaml`, `.yml`, `.json`; see src/spec/README.md).
+ * spec (`.yaml`, `.yml`, `.json`; see src/flow-spec/README.md).
  */
 export async function loadModel(nameOrPath: string, cwd = process.cwd(), options: LoadModelOptions = {}): Promise<Model> {
   if (/\.(ya?ml|json)$/i.test(nameOrPath)) {
     const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
     if (!existsSync(path)) throw new BookfuzzError('BF_MODEL_NOT_FOUND', 'no such flow spec file', { where: path });
     // Loaded only for specs: the YAML parser and the schemas stay out of other runs.
-    const { loadSpecModel } = await import('../spec/load-spec-model.js');
+    const { loadSpecModel } = await import('../flow-spec/load-spec-model.js');
     return { ...(await loadSpecModel(path, { allowIrreversible: options.allowIrreversible === true })), source: path };
   }
   const file = locate(nameOrPath, cwd);

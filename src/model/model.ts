@@ -1,7 +1,7 @@
 import type * as fc from 'fast-check';
 import type { Canary } from '../identity/canary.js';
-import type { HttpBinding } from '../targets/http/binding.js';
-import type { RecordedExchange } from '../targets/http/types.js';
+import type { HttpBinding } from '../http/binding.js';
+import type { RecordedExchange } from '../http/types.js';
 import type { Json, JsonObject } from './json.js';
 
 /**

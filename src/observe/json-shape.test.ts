@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../model/json.js';
-import type { HttpResponse } from '../targets/http/types.js';
+import type { HttpResponse } from '../http/types.js';
 import { firstDifference } from './first-difference.js';
 import { jsonShape } from './json-shape.js';
 import { observeResponses } from './observe-responses.js';

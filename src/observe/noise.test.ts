@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../model/model.js';
-import type { HttpResponse } from '../targets/http/types.js';
+import type { HttpResponse } from '../http/types.js';
 import { firstDifference } from './first-difference.js';
 import { applyNoise, learnNoise, mergeNoise, NOISE, type NoiseMask } from './noise.js';
 import { observeResponses } from './observe-responses.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpResponse } from '../targets/http/types.js';
+import type { HttpResponse } from '../http/types.js';
 import { firstDifference } from './first-difference.js';
 import { observeResponses } from './observe-responses.js';
 

@@ -1,4 +1,4 @@
-import type { HttpResponse } from '../targets/http/types.js';
+import type { HttpResponse } from '../http/types.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Observation } from '../model/model.js';
 import { jsonShape } from './json-shape.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { observeResponses } from './observe-responses.js';
 import { pathTemplate } from './path-template.js';
-import type { HttpResponse } from '../targets/http/types.js';
+import type { HttpResponse } from '../http/types.js';
 
 function redirectTo(location: string): HttpResponse {
   return {

@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from '../model/json.js';
 import type { Model } from '../model/model.js';
-import type { Trace } from '../engine/trace.js';
+import type { Trace } from '../model/trace.js';
 
 /** Which of the twin runs a violation was seen in. */
 export type TraceSide = 'a' | 'b';

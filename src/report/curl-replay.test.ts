@@ -17,8 +17,8 @@ import type { Finding } from '../engine/finding.js';
 import type { JsonObject } from '../model/json.js';
 import { valueAt } from '../observe/first-difference.js';
 import { oracles } from '../oracles/index.js';
-import { loadSpecModel } from '../spec/load-spec-model.js';
-import { fuzzLive } from '../targets/http/fuzz-live.js';
+import { loadSpecModel } from '../flow-spec/load-spec-model.js';
+import { fuzzLive } from '../live/fuzz-live.js';
 import { renderFinding } from './console.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../engine/finding.js';
-import { keptAt } from '../targets/http/redact.js';
+import { keptAt } from '../http/redact.js';
 import { renderCurl } from './curl.js';
 
 const exchange = (over: Record<string, unknown>) => ({

@@ -1,9 +1,9 @@
 import type { Finding } from '../engine/finding.js';
 import type { Json, JsonObject } from '../model/json.js';
 import { valueAt } from '../observe/first-difference.js';
-import { isRedacted, keptPath } from '../targets/http/redact.js';
-import { seedingActor } from '../targets/http/seed-world.js';
-import type { Exchange } from '../targets/http/types.js';
+import { isRedacted, keptPath } from '../http/redact.js';
+import { seedingActor } from '../http/seed-world.js';
+import type { Exchange } from '../http/types.js';
 
 /** Request headers a replay does not send as recorded: the cookie jar, the transport and the run's parallel world take care of them. */
 const NOT_REPLAYED = new Set(['cookie', 'content-length', 'host', 'connection', 'transfer-encoding', 'x-bookfuzz-world']);

@@ -9,8 +9,8 @@ import { loadModel } from '../model/load-model.js';
 import type { Json } from '../model/json.js';
 import type { Model } from '../model/model.js';
 import { differences } from '../observe/first-difference.js';
-import { loadSpecModel } from '../spec/load-spec-model.js';
-import type { SpecWorld } from '../spec/spec-world.js';
+import { loadSpecModel } from '../flow-spec/load-spec-model.js';
+import type { SpecWorld } from '../flow-spec/spec-world.js';
 import { twinCaseArbitrary, twinOf, type TwinCase } from './twin-case.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'bookfuzz-twins-'));

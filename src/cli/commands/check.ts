@@ -104,7 +104,7 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
  */
 async function refuseSpecWithoutScreens(model: Model, name: string): Promise<void> {
   if (model.source === undefined || !/\.(ya?ml|json)$/i.test(model.source)) return;
-  const { readSpecSource } = await import('../../spec/spec-source.js');
+  const { readSpecSource } = await import('../../flow-spec/spec-source.js');
   const value = readSpecSource(model.source).value;
   const screens = value !== null && typeof value === 'object' ? (value as { screens?: unknown }).screens : undefined;
   if (screens === undefined || screens === null) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Har } from 'har-format';
 import { writeFileAtomic } from '../../engine/corpus.js';
 import { BookfuzzError } from '../../errors.js';
-import { importHar } from '../../spec/import-har.js';
+import { importHar } from '../../flow-spec/import-har.js';
 import type { Io } from '../io.js';
 
 export interface ImportHarArgs {

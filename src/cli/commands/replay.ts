@@ -5,9 +5,9 @@ import type { CaseRunner } from '../../engine/check.js';
 import type { Finding } from '../../engine/finding.js';
 import { BookfuzzError, isBookfuzzError } from '../../errors.js';
 import type { StagingSite } from '../../staging/index.js';
-import { createLiveSite } from '../../targets/http/create-live-site.js';
-import { liveRunner } from '../../targets/http/live-runner.js';
-import { stagingFlawChoice } from '../../targets/http/fuzz-live.js';
+import { createLiveSite } from '../../http/create-live-site.js';
+import { liveRunner } from '../../live/live-runner.js';
+import { stagingFlawChoice } from '../../live/fuzz-live.js';
 import { listModelNames, loadModel } from '../../model/load-model.js';
 import type { ActionSpec, Model } from '../../model/model.js';
 import { oracles } from '../../oracles/index.js';
@@ -29,7 +29,7 @@ async function irreversibleActionsOf(model: Model): Promise<string[]> {
     .filter(([, action]) => (action as ActionSpec & { irreversible?: unknown }).irreversible === true)
     .map(([name]) => name);
   if (declared.length > 0 || model.source === undefined || !/\.(ya?ml|json)$/i.test(model.source)) return declared;
-  const { readSpecSource } = await import('../../spec/spec-source.js');
+  const { readSpecSource } = await import('../../flow-spec/spec-source.js');
   const actions = (readSpecSource(model.source).value as { actions?: unknown } | null)?.actions;
   if (actions === null || typeof actions !== 'object') return [];
   return Object.entries(actions as Record<string, unknown>)

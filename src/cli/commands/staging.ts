@@ -1,4 +1,4 @@
-import { stagingFlawChoice } from '../../targets/http/fuzz-live.js';
+import { stagingFlawChoice } from '../../live/fuzz-live.js';
 import type { Io } from '../io.js';
 
 export interface StagingArgs {
