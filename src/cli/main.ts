@@ -202,6 +202,18 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       },
     )
     .command(
+      'lint <spec>',
+      'warn about what a flow spec probably gets wrong (file, line, field); exit 1 with --strict and warnings',
+      (y) =>
+        y
+          .positional('spec', { type: 'string', demandOption: true, describe: 'the flow spec (YAML or JSON), or a model whose source is one' })
+          .option('strict', { type: 'boolean', default: false, describe: 'exit 1 when there are warnings' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the warnings as JSON' }),
+      async (a) => {
+        code = await (await import('./commands/lint.js')).lintCommand(io, { spec: a.spec, strict: a.strict, json: a.json });
+      },
+    )
+    .command(
       'staging',
       'start the reference staging site on 127.0.0.1 (until Ctrl-C)',
       (y) =>
