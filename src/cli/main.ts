@@ -214,6 +214,30 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       },
     )
     .command(
+      'diagram <model>',
+      'draw the flow as a state diagram: Mermaid (default) or SVG',
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'model name or path, or a flow spec (its screens are drawn as declared)' })
+          .option('variant', { type: 'string', describe: 'variant whose flaws are drawn (default vulnerable)' })
+          .option('flaws', { type: 'string', describe: 'comma-separated flaws to draw (instead of --variant)' })
+          .option('format', { type: 'string', choices: ['mermaid', 'svg'], default: 'mermaid', describe: 'mermaid (stateDiagram-v2) or svg (self-contained)' })
+          .option('out', { type: 'string', describe: 'write the diagram to this file (default: print it)' })
+          .option('cases', { type: 'number', describe: 'models without declared screens: generated cases explored (default 300)' })
+          .option('seed', { type: 'number', describe: 'models without declared screens: seed of the explored cases (default 1)' }),
+      async (a) => {
+        code = await (await import('./commands/diagram.js')).diagramCommand(io, {
+          model: a.model,
+          variant: a.variant,
+          flaws: commaList(a.flaws),
+          format: a.format === 'svg' ? 'svg' : 'mermaid',
+          out: a.out,
+          cases: positiveInteger(a.cases, '--cases'),
+          seed: integer(a.seed, '--seed'),
+        });
+      },
+    )
+    .command(
       'staging',
       'start the reference staging site on 127.0.0.1 (until Ctrl-C)',
       (y) =>
