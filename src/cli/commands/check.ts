@@ -11,6 +11,7 @@ import { writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { exitCode, type Io } from '../io.js';
 import { findingSink, shrunkLine } from '../finding-sink.js';
 import { progressListener } from '../progress.js';
+import { printLintWarnings } from './lint.js';
 import { runLimits, type RunLimits } from '../run-limits.js';
 import { toolVersion } from '../version.js';
 
@@ -45,6 +46,8 @@ export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
     // Past --duration, the models not begun are not checked (the last document says so).
     if (args.signal?.aborted || limits.until?.aborted) break;
     const model = await loadModel(name, io.cwd);
+    // A flow spec's lint warnings on stderr before it runs, never fatal.
+    await printLintWarnings(io, model.source);
     await refuseSpecWithoutScreens(model, name);
     const progress = progressListener(io.stderr, limits.progress(args.json));
     try {

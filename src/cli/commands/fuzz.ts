@@ -9,6 +9,7 @@ import { fuzzLive, type FuzzResult } from '../../live/fuzz-live.js';
 import { exitCode, type Io } from '../io.js';
 import { findingSink, shrunkLine } from '../finding-sink.js';
 import { progressListener } from '../progress.js';
+import { printLintWarnings } from './lint.js';
 import { runLimits, type RunLimits } from '../run-limits.js';
 import { toolVersion } from '../version.js';
 
@@ -50,6 +51,8 @@ export async function fuzzCommand(io: Io, args: FuzzArgs): Promise<number> {
   // Refuse a host outside the allowlist first, before the model is even loaded.
   if (args.target !== undefined) await createLiveSite({ baseUrl: args.target, allowHosts: args.allowHosts }).close();
   const model = await loadModel(args.model, io.cwd, { allowIrreversible: args.allowIrreversible === true });
+  // A flow spec's lint warnings on stderr before it runs, never fatal.
+  await printLintWarnings(io, model.source);
   const style = consoleStyle(io.stdout, io.env);
   const limits = runLimits(args.limits);
   const save = findingSink(args.corpus, io.cwd);
