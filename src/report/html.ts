@@ -7,6 +7,7 @@ import { findingReplay } from './finding-replay.js';
 import { flattenObservation, showJson } from './flatten.js';
 import { hasProblem, inconclusiveReason, phaseLabel } from './outcome-summary.js';
 import { diffRegion } from './diff-region.js';
+import { findingDiagram } from './finding-diagram.js';
 import { lineDiff } from './line-diff.js';
 import { markDifference } from './mark-difference.js';
 import { observedPages, pagePreview } from './page-preview.js';
@@ -21,9 +22,10 @@ import { formatCount, formatDuration, foundAfter, neverOk, neverOkWarning, reque
  * HTML answers as pages side by side (rebuilt from the observed skeleton, each in an iframe with
  * `sandbox=""` and `srcdoc`, so nothing in it runs or loads) and the two JSON bodies as a
  * highlighted line diff; then what it took to find, its facts, the replay command, the minimal
- * steps and what the twin worlds differ in. Then the runs table (cells as wide as their words),
- * an inconclusive run's banner being at the top, every run's notes and request outcomes, "Run
- * statistics" (cases, steps, time; live, requests by phase and each action's steps, an action
+ * steps, drawn too as the twins' paths screen by screen (an inline SVG, the step where they
+ * part highlighted with both screens side by side), and what the twin worlds differ in. Then the
+ * runs table (cells as wide as their words), an inconclusive run's banner being at the top,
+ * every run's notes and request outcomes, "Run statistics" (cases, steps, time; live, requests by phase and each action's steps, an action
  * sent and never ok highlighted with a warning) and the oracles. Every value from a document is
  * escaped and shown as text, never as a link.
  */
@@ -182,6 +184,7 @@ function findingArticle(finding: Finding, oracles: readonly Oracle[]): string {
     ...(finding.found ? [`<p class="found">${e(foundAfter(finding.found))}</p>`] : []),
     `<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`,
     `<p class="replay">replay: <code>${e(findingReplay(finding))}</code></p>`,
+    pathsSection(finding),
     '<h4>Minimal steps</h4>',
     stepsTable(finding),
     `<h4>Twin worlds differ only in secret “${e(finding.secret.name)}”</h4>`,
@@ -200,6 +203,12 @@ function findingArticle(finding: Finding, oracles: readonly Oracle[]): string {
   }
   parts.push('</article>');
   return parts.join('\n');
+}
+
+/** The twins' paths drawn (an inline SVG), the step where they part highlighted; '' for a finding without steps. */
+function pathsSection(finding: Finding): string {
+  const drawing = findingDiagram(finding);
+  return drawing === '' ? '' : `<h4>The twins' paths, screen by screen</h4>${drawing}`;
 }
 
 function stepsTable(finding: Finding): string {
@@ -369,5 +378,6 @@ const css = [
   '.pages{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.pages figure{margin:0}.pages figcaption{color:#57606a;font-size:13px;overflow-wrap:anywhere}',
   '.pages iframe{width:100%;height:22rem;border:1px solid #d0d7de;border-radius:4px;background:#fff}',
   'pre.json-diff{background:#f6f8fa;padding:.5rem;border-radius:4px;font-size:13px}pre.json-diff span{display:block}.del{background:#ffebe9;color:#82071e}.ins{background:#dafbe1;color:#116329}.legend{margin:.25rem 0;color:#57606a}',
+  'figure.paths{margin:.5rem 0;overflow-x:auto}figure.paths svg{max-width:100%;height:auto;display:block}figure.paths figcaption{color:#57606a;font-size:13px;margin-top:.25rem}',
   '@media print{details{display:block}}',
 ].join('\n');
