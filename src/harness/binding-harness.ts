@@ -5,10 +5,9 @@
  * simulator. Not part of the public API.
  */
 import { checkModel } from '../engine/check.js';
-import { findCanaries } from '../identity/canary.js';
-import type { Change, Model, Step, StepResult } from '../model/model.js';
-import { maskTyped } from '../observe/mask-typed.js';
-import { stringLeaves } from '../observe/string-leaves.js';
+import { runBothWays } from '../conform/run-both-ways.js';
+import { stepLeaks, stepVerdicts, type StepVerdict, type VerdictOptions } from '../conform/step-verdict.js';
+import type { Model, Step, StepResult } from '../model/model.js';
 import { oracles } from '../oracles/index.js';
 import type { Oracle } from '../oracles/oracle.js';
 import { startStagingSite, type StagingSite } from '../staging/index.js';
@@ -17,7 +16,6 @@ import type { HttpBinding } from '../http/binding.js';
 import type { BindingContract } from './binding-contract.js';
 import { createLiveSite, type LiveSiteHandle } from '../http/create-live-site.js';
 import { liveRunner } from '../live/live-runner.js';
-import { cloneWorld } from '../world/clone-world.js';
 
 export interface BindingHarness<W extends object> {
   /** Start one staging site per variant (default: `fixed` and each flaw alone). Call in `beforeAll`. */
@@ -36,19 +34,8 @@ export interface BindingHarness<W extends object> {
   bothWays(variant: string, kase: TwinCase<W>): Promise<{ simulated: StepVerdict[]; live: StepVerdict[] }>;
 }
 
-/** What the oracles read from one step, in a form both sides of a comparison share. */
-export interface StepVerdict {
-  step: string;
-  outcome: StepResult['outcome'];
-  leaks: string[];
-  /** `object:owner`, or whole changes with `change-descriptions`. */
-  changes: (string | Change)[];
-  /** With `ended-sessions`: whether the step ended sessions (how many differs: the site may end more), and whether it presented one ended before. */
-  ends?: boolean;
-  presentsEndedSession?: boolean;
-  recordViews?: StepResult['recordViews'];
-  audit?: StepResult['audit'];
-}
+/** What the oracles read from one step (src/conform/step-verdict.ts, shared with `bookfuzz conform`). */
+export type { StepVerdict };
 
 export function bindingHarness<W extends object>(
   model: Model<W>,
@@ -58,8 +45,10 @@ export function bindingHarness<W extends object>(
   const flaws = Object.keys(model.flaws);
   const sites = new Map<string, StagingSite>();
   const erased = model as unknown as Model;
-  const compare = new Set(options.conformance?.compare ?? []);
-  const ignoreLeak = options.conformance?.ignoreLeak ?? (() => false);
+  const verdictOptions: VerdictOptions<W> = {
+    ...(options.conformance?.compare ? { compare: options.conformance.compare } : {}),
+    ...(options.conformance?.ignoreLeak ? { ignoreLeak: options.conformance.ignoreLeak } : {}),
+  };
   const everyOracle: Oracle = {
     id: 'every-oracle',
     title: 'every oracle that applies, on every case',
@@ -97,57 +86,11 @@ export function bindingHarness<W extends object>(
       });
       return { document, problems: runner.problems(), ms: Math.round(performance.now() - started) };
     },
-    leaks(world, step, result) {
-      const canaries = model.canaries(world);
-      const hits = stringLeaves(maskTyped(result.observation, result.typed))
-        .flatMap((leaf) => findCanaries(leaf.text, canaries).map((hit) => hit.canary))
-        .filter((canary) => !model.policy.maySee?.({ world, step, canary }))
-        .map((c) => `${c.field}:${c.owner}`);
-      return [...new Set(hits)].sort();
-    },
-    verdicts(steps, results, befores) {
-      const ended = new Set<string>();
-      return results.map((result, i) => {
-        const step = steps[i];
-        const before = befores[i];
-        if (!step || !before) throw new Error(`no step or world before step ${i + 1}`);
-        const verdict: StepVerdict = {
-          step: `${step.actor}:${step.action}`,
-          outcome: result.outcome,
-          leaks: harness.leaks(before, step, result).filter((leak) => !ignoreLeak(before, step, leak)),
-          changes: (result.changes ?? []).map((c) => (compare.has('change-descriptions') ? c : `${c.object}:${c.owner ?? ''}`)),
-        };
-        if (compare.has('ended-sessions')) {
-          verdict.ends = (result.endedSessions ?? []).length > 0;
-          verdict.presentsEndedSession = result.session !== undefined && ended.has(result.session);
-          for (const e of result.endedSessions ?? []) ended.add(e.session);
-        }
-        if (compare.has('record-views')) verdict.recordViews = result.recordViews ?? [];
-        if (compare.has('audit')) verdict.audit = result.audit ?? [];
-        return verdict;
-      });
-    },
+    leaks: (world, step, result) => stepLeaks(model, world, step, result),
+    verdicts: (steps, results, befores) => stepVerdicts(model, steps, results, befores, verdictOptions),
     async bothWays(variant, kase) {
-      const flawSet = new Set(variant === 'fixed' ? [] : [variant]);
-      const simulation = model.simulator(cloneWorld(kase.world), flawSet);
-      const reference = model.simulator(cloneWorld(kase.world), new Set());
-      const site = harness.open(variant);
-      const befores: W[] = [];
-      const simulated: StepResult[] = [];
-      const live: StepResult[] = [];
-      try {
-        await binding.setup(cloneWorld(kase.world), site);
-        for (const step of kase.steps) {
-          const before = cloneWorld(reference.world());
-          befores.push(before);
-          live.push(await binding.perform(step, site, cloneWorld(before)));
-          simulated.push(simulation.step(step));
-          reference.step(step);
-        }
-      } finally {
-        await site.close();
-      }
-      return { simulated: harness.verdicts(kase.steps, simulated, befores), live: harness.verdicts(kase.steps, live, befores) };
+      const run = await runBothWays(model, binding, harness.open(variant), kase, new Set(variant === 'fixed' ? [] : [variant]));
+      return { simulated: harness.verdicts(run.steps, run.simulated, run.befores), live: harness.verdicts(run.steps, run.live, run.befores) };
     },
   };
   return harness;
