@@ -4,6 +4,25 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BookfuzzError } from '../errors.js';
 import type { Model } from './model.js';
 
+/**
+ * True when this module runs as its TypeScript source (the checkout, under tsx or vitest), which
+ * imports `.ts` files already. The compiled package (dist/) registers tsx first, on the first
+ * TypeScript model it loads.
+ */
+const runsFromSources = import.meta.url.endsWith('.ts');
+
+/**
+ * Make `.ts` files importable, once per process. The module is named by URL, not by a literal
+ * import, so that esbuild leaves tsx out of the worker bundles that hold this module
+ * (src/engine/worker-bundle.ts): a bundled worker has its model in the bundle and loads no
+ * TypeScript.
+ */
+let typeScriptRegistered: Promise<unknown> | undefined;
+function registerTypeScript(): Promise<unknown> {
+  typeScriptRegistered ??= import(new URL('./register-typescript.js', import.meta.url).href);
+  return typeScriptRegistered;
+}
+
 /** The folder of the models shipped with bookfuzz. */
 export const builtinModelsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
@@ -37,6 +56,7 @@ export async function loadModel(nameOrPath: string, cwd = process.cwd(), options
   const file = locate(nameOrPath, cwd);
   let module: Record<string, unknown>;
   try {
+    if (!runsFromSources && /\.[cm]?ts$/.test(file)) await registerTypeScript();
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof BookfuzzError) throw error;
