@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * A runnable example is a ```sh block right after the comment `<!-- runnable -->`, or
  * `<!-- runnable exit=1 -->` when it must exit with another code than 0. The block runs as one
  * bash script (`set -eo pipefail`) with the checkout as working folder, `bookfuzz` standing for
- * `npm run --silent bookfuzz --`, and TMPDIR a fresh temporary folder, so `out=$(mktemp -d)`
- * keeps what it writes out of the checkout. Mark only examples that run offline (loopback),
+ * `npm run --silent bookfuzz --` (run here as the script that runs, bin/bookfuzz.js, without npm's
+ * own start-up), and TMPDIR a fresh temporary folder, so `out=$(mktemp -d)` keeps what it writes
+ * out of the checkout. Mark only examples that run offline (loopback),
  * quickly (a small `--runs`) and deterministically (a fixed `--seed`).
  */
 
@@ -55,10 +56,7 @@ function runnableExamples(file: string, text: string): Example[] {
   return examples;
 }
 
-const prelude = [
-  'set -eo pipefail',
-  'bookfuzz() { npm run --silent bookfuzz -- "$@"; }',
-].join('\n');
+const prelude = ['set -eo pipefail', `bookfuzz() { ${JSON.stringify(join(root, 'bin/bookfuzz.js'))} "$@"; }`].join('\n');
 
 /** Runs one example as the page shows it; returns its exit code and what it printed. */
 function runExample(example: Example): { code: number | null; output: string } {
