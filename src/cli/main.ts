@@ -202,6 +202,43 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       },
     )
     .command(
+      'conform <model>',
+      "does the site follow the spec? the same journeys through the spec's screens and the site; each departure shrunk",
+      (y) =>
+        y
+          .positional('model', { type: 'string', demandOption: true, describe: 'flow spec (with screens) or model name or path, with an HTTP binding' })
+          .option('target', { type: 'string', describe: 'base URL of the site, e.g. http://127.0.0.1:8080' })
+          .option('staging', { type: 'boolean', default: false, describe: 'start the embedded staging site (fixed unless --variant or --flaws)' })
+          .option('variant', { type: 'string', describe: 'with --staging: vulnerable or fixed' })
+          .option('flaws', { type: 'string', describe: 'with --staging: comma-separated flaws to switch on' })
+          .option('allow-host', { type: 'string', array: true, describe: 'a host besides loopback that may be contacted (repeatable)' })
+          .option('seed-token', { type: 'string', describe: "the site's seeding token (x-bookfuzz-seed-token)" })
+          .option('runs', { type: 'number', describe: 'generated journeys (default 100)' })
+          .option('seed', { type: 'number', describe: 'seed of the journeys (default 1)' })
+          .option('allow-irreversible', { type: 'boolean', default: false, describe: 'flow specs: also send steps marked irreversible' })
+          .option('timeout', { type: 'number', describe: 'per-request timeout in ms (default 10000)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+      async (a) => {
+        code = await withInterrupt(io, async (signal) =>
+          (await import('./commands/conform.js')).conformCommand(io, {
+            model: a.model,
+            target: a.target,
+            staging: a.staging,
+            variant: a.variant,
+            flaws: commaList(a.flaws),
+            allowHosts: a['allow-host'] ?? [],
+            seedToken: a['seed-token'],
+            runs: positiveInteger(a.runs, '--runs'),
+            seed: integer(a.seed, '--seed'),
+            allowIrreversible: a['allow-irreversible'],
+            timeoutMs: positiveInteger(a.timeout, '--timeout'),
+            json: a.json,
+            signal,
+          }),
+        );
+      },
+    )
+    .command(
       'lint <spec>',
       'warn about what a flow spec probably gets wrong (file, line, field); exit 1 with --strict and warnings',
       (y) =>
