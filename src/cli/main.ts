@@ -258,7 +258,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           .positional('model', { type: 'string', demandOption: true, describe: 'model name or path, or a flow spec (its screens are drawn as declared)' })
           .option('variant', { type: 'string', describe: 'variant whose flaws are drawn (default vulnerable)' })
           .option('flaws', { type: 'string', describe: 'comma-separated flaws to draw (instead of --variant)' })
-          .option('format', { type: 'string', choices: ['mermaid', 'svg'], default: 'mermaid', describe: 'mermaid (stateDiagram-v2) or svg (self-contained)' })
+          .option('format', { type: 'string', default: 'mermaid', describe: 'mermaid (stateDiagram-v2) or svg (self-contained)' })
           .option('out', { type: 'string', describe: 'write the diagram to this file (default: print it)' })
           .option('cases', { type: 'number', describe: 'models without declared screens: generated cases explored (default 300)' })
           .option('seed', { type: 'number', describe: 'models without declared screens: seed of the explored cases (default 1)' }),
@@ -267,7 +267,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
           model: a.model,
           variant: a.variant,
           flaws: commaList(a.flaws),
-          format: a.format === 'svg' ? 'svg' : 'mermaid',
+          format: diagramFormat(a.format),
           out: a.out,
           cases: positiveInteger(a.cases, '--cases'),
           seed: integer(a.seed, '--seed'),
@@ -346,6 +346,11 @@ function workersOption(value: string | undefined): number | undefined {
   if (value === 'auto') return resolveWorkers('auto');
   const n = Number(value);
   return resolveWorkers(Number.isFinite(n) ? n : Number.NaN);
+}
+
+function diagramFormat(value: string): 'mermaid' | 'svg' {
+  if (value === 'mermaid' || value === 'svg') return value;
+  throw new BookfuzzError('BF_USAGE', `--format must be mermaid or svg, got "${value}"`);
 }
 
 function shardOption(value: string | undefined): Shard | undefined {
