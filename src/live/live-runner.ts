@@ -13,10 +13,17 @@ import { requestMeter, stepTally, type StepTotals } from './run-tally.js';
 import { timingSampler, type TimingOptions, type TimingProgress } from './timing-sampler.js';
 import { cloneWorld } from '../world/clone-world.js';
 
-/** What the lanes of one run have learned as noise, and whether calibration ran. */
+/** What the lanes of one run have learned as noise, and how far calibration went. */
 export interface SharedNoise {
   mask: NoiseMask | undefined;
   calibrated: boolean;
+  /**
+   * Calibration cut short on a site that showed no noise (`quietRounds`): its worlds, with the
+   * rounds each still owes to a full calibration. Run as soon as the site shows noise after all.
+   */
+  owed?: { cases: readonly TwinCase[]; rounds: number[] };
+  /** The owed calibration, while one lane runs it (the others wait for it). */
+  completing?: Promise<void>;
 }
 
 export function sharedNoise(): SharedNoise {
@@ -28,6 +35,16 @@ const setupAttemptsBeforeGivingUp = 8;
 
 /** Pairs of runs of each calibration world (each pair: the two sides, as twins run). */
 const calibrationRounds = 3;
+
+/**
+ * Rounds of the first calibration worlds after which a site that showed no noise at all is
+ * taken as quiet, and the rest of the calibration is left owed: on a quiet site it would learn
+ * nothing, and it is a third of the cost of a first finding. The first noise the site shows
+ * later (a candidate's two runs of one world differ) runs the owed rounds before the next case,
+ * so that a noisy site is still calibrated in full: a text drawn from a few, a header sent now
+ * and then need many runs to show every variant.
+ */
+const quietRounds = [2, 1];
 
 /** A transport failure seen during a run: the case was judged only up to the failing step. */
 export interface TransportProblem {
@@ -267,9 +284,51 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     ...options.timing,
   });
 
+  /**
+   * Run one calibration world `rounds` times on both sides with the same secret, as the twins run
+   * (same sites, same order), and learn whatever differs: it is noise. Several rounds, so that a
+   * value drawn from a few (one of three banners) or a shuffled list shows its variants.
+   */
+  async function calibrateWorld(kase: TwinCase, rounds: number): Promise<void> {
+    const runs: TraceStep[][] = [];
+    for (let round = 0; round < rounds && !halted; round++) {
+      const [first, second] = await bothSides(
+        () => runSide('a', kase.world, kase, 'calibration'),
+        () => runSide('b', kase.world, kase, 'calibration'),
+      );
+      runs.push(first.trace.steps, second.trace.steps);
+    }
+    const cut = Math.min(...runs.map((steps) => steps.length));
+    if (runs.length > 0) learn(runs.map((steps) => steps.slice(0, cut).map((s) => s.result.observation)));
+  }
+
+  /** The rounds a calibration still owes, world by world. */
+  async function calibrateOwed(owed: { cases: readonly TwinCase[]; rounds: readonly number[] }): Promise<void> {
+    for (const [world, kase] of owed.cases.entries()) {
+      if (halted) break;
+      const rounds = owed.rounds[world] ?? 0;
+      if (rounds > 0) await calibrateWorld(kase, rounds);
+    }
+  }
+
+  /** Before a case: when the site has shown noise since a calibration cut short as quiet, run what it owes (once, for every lane). */
+  async function settleCalibration(): Promise<void> {
+    if (shared.completing) return shared.completing;
+    const owed = shared.owed;
+    if (owed === undefined || shared.mask === undefined || isEmptyMask(shared.mask)) return;
+    shared.owed = undefined;
+    shared.completing = calibrateOwed(owed);
+    try {
+      await shared.completing;
+    } finally {
+      shared.completing = undefined;
+    }
+  }
+
   const runner: LiveRunner = {
     mode: 'live',
     async run(kase, runOptions) {
+      await settleCalibration();
       const twin = twinOf(model, kase);
       const phase = runOptions?.phase ?? 'search';
       const [a, b] = await bothSides(
@@ -304,22 +363,19 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       // Lanes of one run share what was learned: the first lane calibrates, the others take it.
       if (shared.calibrated) return;
       shared.calibrated = true;
-      // Run each world several times with the same secret, as the twins run (same sites, same
-      // order): whatever differs is noise. Several runs, so that a value drawn from a few (one of
-      // three banners) or a shuffled list shows its variants.
-      for (const kase of cases) {
-        if (halted) break;
-        const runs: TraceStep[][] = [];
-        for (let round = 0; round < calibrationRounds && !halted; round++) {
-          const [first, second] = await bothSides(
-            () => runSide('a', kase.world, kase, 'calibration'),
-            () => runSide('b', kase.world, kase, 'calibration'),
-          );
-          runs.push(first.trace.steps, second.trace.steps);
-        }
-        const cut = Math.min(...runs.map((steps) => steps.length));
-        learn(runs.map((steps) => steps.slice(0, cut).map((s) => s.result.observation)));
+      const rounds = cases.map(() => calibrationRounds);
+      // First the quiet check: a few rounds of the first worlds. Any noise: the full calibration.
+      for (const [world, planned] of quietRounds.entries()) {
+        const kase = cases[world];
+        if (kase === undefined || halted) break;
+        await calibrateWorld(kase, planned);
+        rounds[world] = Math.max(0, calibrationRounds - planned);
       }
+      if (shared.mask === undefined || isEmptyMask(shared.mask)) {
+        shared.owed = { cases, rounds };
+        return;
+      }
+      await calibrateOwed({ cases, rounds });
     },
     learn(run) {
       const cut = Math.min(run.a.steps.length, run.b.steps.length);
@@ -333,4 +389,9 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
 
   };
   return runner;
+}
+
+/** A mask that masks nothing: the runs it was learned from did not differ. */
+function isEmptyMask(mask: NoiseMask): boolean {
+  return mask.entries.length === 0 && (mask.texts?.length ?? 0) === 0 && (mask.templates?.length ?? 0) === 0;
 }
