@@ -376,7 +376,7 @@ export async function searchOnce(
             options.onUnjudged?.(run.unjudged);
             return true;
           }
-          const candidate = await firstReal(runner, oracle, kase, run, violations, (k) => fresh(k, 'noise-check'), enter);
+          const candidate = await firstReal(runner, oracle, kase, run, violations, (k) => fresh(k, 'noise-check'), enter, options.confirmCandidate !== undefined);
           if (candidate === undefined) {
             if (violations.length > 0) options.onNoise?.();
             return true;
@@ -426,10 +426,11 @@ export async function searchOnce(
 
 /**
  * The first violation of a failing live case that is not noise, before anything is shrunk. For
- * an oracle that compares the twins, world A is run on both sides once: whatever differs there
- * too is noise the calibration missed, which the runner learns now. Then the case runs once more
- * and the violation must show again (the timing oracle, which samples anew each time and has a
- * null test of its own, is taken as it is).
+ * an oracle that compares the twins, world A is run on both sides once, up to the last step that
+ * broke: whatever differs there too is noise the calibration missed, which the runner learns now.
+ * Then the case runs once more and the violation must show again — unless a confirmation follows
+ * at once (`confirmsNext`), whose first re-run is that same test. The timing oracle, which samples
+ * anew each time and has a null test of its own, is taken as it is.
  */
 async function firstReal(
   runner: CaseRunner,
@@ -439,18 +440,22 @@ async function firstReal(
   violations: readonly Violation[],
   fresh: (kase: TwinCase) => Promise<{ violations: Violation[] }>,
   enter: (phase: RequestPhase) => void,
+  confirmsNext: boolean,
 ): Promise<Violation | undefined> {
   let real = violations;
   if (real.length > 0 && oracle.comparesTwins === true) {
     enter('noise-check');
-    const same = { ...(await runner.run(sameWorld(kase), { snapshots: oracle.usesWorld, timing: false, phase: 'noise-check' })), secret: run.secret };
+    // What a step shows depends only on the steps before it: world A runs up to the last one that broke.
+    const last = Math.max(...real.map((v) => v.step));
+    const upTo = { ...sameWorld(kase), steps: kase.steps.slice(0, last + 1) };
+    const same = { ...(await runner.run(upTo, { snapshots: oracle.usesWorld, timing: false, phase: 'noise-check' })), secret: run.secret };
     const noise = new Set(oracle.check(same).map(dedupKey));
     if (noise.size > 0) {
       runner.learn?.(same);
       real = real.filter((v) => !noise.has(dedupKey(v)));
     }
   }
-  if (real.length === 0 || oracle.usesTiming === true) return real[0];
+  if (real.length === 0 || oracle.usesTiming === true || confirmsNext) return real[0];
   const again = new Set((await fresh(kase)).violations.map(dedupKey));
   return real.find((v) => again.has(dedupKey(v)));
 }
