@@ -96,7 +96,7 @@ export function declaredGraph(spec: FlowSpec, options: DeclaredGraphOptions): Fl
     start: screens.start,
     states,
     transitions,
-    note: `declared in the spec's screens, variant ${options.variant} (${flawNote})`,
+    note: `declared in the spec's screens, ${options.variant.startsWith('flaws:') ? flawNote : `variant ${options.variant} (${flawNote})`}`,
   };
 }
 
