@@ -46,7 +46,8 @@ export function tracedMoves(trace: Trace): ObservedMove[] {
  * apart, with the variant's flaws; every (place, action, actor, outcome, place) seen becomes a
  * transition. The same cases run with no flaw, and with each of the variant's flaws alone: a
  * transition never seen without flaws exists only with a flaw, named by the flaws that alone
- * make it appear (all of the variant's when only their combination does). One taken where the
+ * make it appear; when only a combination does, by the flaws it is not seen without (all of the
+ * variant's when it needs none in particular). One taken where the
  * twin world, differing only in a secret, was on the same place and went elsewhere (or was
  * refused where this one was not) is secret-dependent. It shows what the exploration saw, nothing
  * more: a rare path may be missing.
@@ -68,6 +69,16 @@ export function observedGraph(model: Model, options: ObservedGraphOptions): Flow
   };
   const plain = variantFlaws.length === 0 ? undefined : seenWith([]);
   const alone = variantFlaws.length < 2 ? [] : variantFlaws.map((flaw) => ({ flaw, keys: seenWith([flaw]) }));
+  /** Seen with every flaw of the variant but this one (computed only when some transition needs it). */
+  const allBut = new Map<string, Set<string>>();
+  const seenWithout = (flaw: string): Set<string> => {
+    let keys = allBut.get(flaw);
+    if (!keys) {
+      keys = seenWith(variantFlaws.filter((f) => f !== flaw));
+      allBut.set(flaw, keys);
+    }
+    return keys;
+  };
 
   const edges = new Map<string, FlowTransition>();
   const states: string[] = [observedStart];
@@ -97,7 +108,10 @@ export function observedGraph(model: Model, options: ObservedGraphOptions): Flow
     if (plain === undefined || plain.has(key)) return [];
     if (variantFlaws.length === 1) return variantFlaws;
     const named = alone.filter((a) => a.keys.has(key)).map((a) => a.flaw);
-    return named.length > 0 ? named : variantFlaws;
+    if (named.length > 0) return named;
+    // Only a combination shows it: the flaws it cannot do without.
+    const needed = variantFlaws.filter((flaw) => !seenWithout(flaw).has(key));
+    return needed.length > 0 ? needed : variantFlaws;
   };
   const transitions = [...edges.entries()].map(([key, edge]) => ({ ...edge, actors: [...edge.actors].sort(), flaws: flawsOf(key) }));
   transitions.sort((x, y) => states.indexOf(x.from) - states.indexOf(y.from) || states.indexOf(x.to) - states.indexOf(y.to) || x.action.localeCompare(y.action));
