@@ -3,6 +3,7 @@ import { parseExpression } from '../flow-spec/expression.js';
 import { ANY_SCREEN, type FlowGraph } from './flow-graph.js';
 import { renderMermaid } from './mermaid.js';
 import { observationPlace } from './observation-place.js';
+import { journeysOf } from './observed-graph.js';
 import { parseMermaid } from './parse-mermaid.js';
 import { partialTruth } from './partial-truth.js';
 import { stateIds } from './state-ids.js';
@@ -74,5 +75,14 @@ describe('Mermaid', () => {
   it('refuses a line outside the subset it reads', () => {
     expect(() => parseMermaid('stateDiagram-v2\n  a --> b\n')).toThrow(/not a line this parser reads/);
     expect(() => parseMermaid('flowchart TD\n')).toThrow(/stateDiagram-v2/);
+  });
+});
+
+describe('journeysOf', () => {
+  it('explores a case as generated and each of its actors alone', () => {
+    const step = (actor: string, action: string) => ({ actor, action, input: {} });
+    const steps = [step('visitor', 'open'), step('patient', 'open'), step('visitor', 'submit')];
+    expect(journeysOf(steps)).toEqual([steps, [steps[0], steps[2]], [steps[1]]]);
+    expect(journeysOf([steps[0] ?? step('x', 'y')])).toEqual([[steps[0]]]);
   });
 });

@@ -8,7 +8,7 @@ import { twinCaseArbitrary, twinOf } from '../world/twin-case.js';
 import { flowGraphOfModel } from './flow-graph-of.js';
 import { renderMermaid } from './mermaid.js';
 import { observationPlace } from './observation-place.js';
-import { observedStart } from './observed-graph.js';
+import { journeysOf, observedStart } from './observed-graph.js';
 import { parseMermaid } from './parse-mermaid.js';
 import { readFlowSpec } from './read-flow-spec.js';
 
@@ -25,15 +25,16 @@ const seed = 3;
 
 /**
  * What the simulator does, followed here without the diagram code: each twin case's two worlds
- * run step by step, each actor on the place its last observation showed.
+ * run step by step (the case as generated, and each actor's steps alone), each actor on the
+ * place its last observation showed.
  */
 function simulatorMoves(model: Model, flaws: readonly string[]): Set<string> {
   const moves = new Set<string>();
   for (const kase of fc.sample(twinCaseArbitrary(model), { numRuns: cases, seed })) {
-    for (const world of [kase.world, twinOf(model, kase)]) {
+    for (const [world, steps] of journeysOf(kase.steps).flatMap((steps) => [kase.world, twinOf(model, kase)].map((w) => [w, steps] as const))) {
       const simulation = model.simulator(structuredClone(world), new Set(flaws));
       const at = new Map<string, string>();
-      for (const step of kase.steps) {
+      for (const step of steps) {
         const result = simulation.step(step);
         const from = at.get(step.actor) ?? observedStart;
         const to = observationPlace(result.observation) ?? from;

@@ -41,9 +41,16 @@ export function tracedMoves(trace: Trace): ObservedMove[] {
   });
 }
 
+/** A case's steps as generated, then, when several actors take part, each actor's steps alone. */
+export function journeysOf(steps: readonly Step[]): Step[][] {
+  const actors = [...new Set(steps.map((s) => s.actor))];
+  if (actors.length < 2) return [[...steps]];
+  return [[...steps], ...actors.map((actor) => steps.filter((s) => s.actor === actor))];
+}
+
 /**
  * A model's flow as observed: its simulator runs generated twin cases (fixed seed), each twin world
- * apart, with the variant's flaws; every (place, action, actor, outcome, place) seen becomes a
+ * apart, each case as generated and each of its actors' steps alone, with the variant's flaws; every (place, action, actor, outcome, place) seen becomes a
  * transition. The same cases run with no flaw, and with each of the variant's flaws alone: a
  * transition never seen without flaws exists only with a flaw, named by the flaws that alone
  * make it appear; when only a combination does, by the flaws it is not seen without (all of the
@@ -58,13 +65,17 @@ export function observedGraph(model: Model, options: ObservedGraphOptions): Flow
   const variantFlaws = [...new Set(options.flaws)].sort();
   const samples = fc.sample(twinCaseArbitrary(model), { numRuns: cases, seed });
   const keyOf = (m: ObservedMove): string => [m.from, m.to, m.action, m.outcome].join('\u0000');
-  const pairs = samples.map((kase) => ({ kase, twin: twinOf(model, kase) }));
+  // Each case as generated, and for each actor in it its own steps alone (what it does when no one else acts).
+  const pairs = samples.flatMap((kase) => {
+    const twin = twinOf(model, kase);
+    return journeysOf(kase.steps).map((steps) => ({ world: kase.world, twin, steps }));
+  });
   const run = (world: object, steps: readonly Step[], flaws: ReadonlySet<string>) => tracedMoves(runTrace(model, world, steps, flaws, false));
   /** The transitions seen with a flaw set, both twins of every case. */
   const seenWith = (flaws: readonly string[]): Set<string> => {
     const set = new Set(flaws);
     const keys = new Set<string>();
-    for (const { kase, twin } of pairs) for (const m of [...run(kase.world, kase.steps, set), ...run(twin, kase.steps, set)]) keys.add(keyOf(m));
+    for (const { world, twin, steps } of pairs) for (const m of [...run(world, steps, set), ...run(twin, steps, set)]) keys.add(keyOf(m));
     return keys;
   };
   const plain = variantFlaws.length === 0 ? undefined : seenWith([]);
@@ -86,9 +97,9 @@ export function observedGraph(model: Model, options: ObservedGraphOptions): Flow
     if (!states.includes(s)) states.push(s);
   };
   const on = new Set(variantFlaws);
-  for (const { kase, twin } of pairs) {
-    const a = run(kase.world, kase.steps, on);
-    const b = run(twin, kase.steps, on);
+  for (const { world, twin, steps } of pairs) {
+    const a = run(world, steps, on);
+    const b = run(twin, steps, on);
     a.forEach((move, i) => {
       const other = b[i];
       const parted = other !== undefined && other.from === move.from && (other.to !== move.to || other.outcome !== move.outcome);
