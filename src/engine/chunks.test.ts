@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { chunkRuns, concurrentExecutor, endlessRuns, mergeFindings, planChunks, planSize, resultTally, sequentialExecutor, taskAt, type ChunkPlan, type ChunkResult, type ChunkTask } from './chunks.js';
 import type { Finding } from './finding.js';
 
-/** The plan as it was listed before it was made lazy: every task, then this shard's slice. */
+/** The plan written out in full: the first chunk of every oracle, then the second, ...; then this shard's slice. */
 function listedPlan(oracles: readonly string[], runs: number, shard?: { index: number; count: number }): ChunkTask[] {
   const tasks: ChunkTask[] = [];
-  for (const oracle of oracles) {
-    for (let chunk = 0; chunk * chunkRuns < runs; chunk++) tasks.push({ index: tasks.length, oracle, chunk, runs: Math.min(chunkRuns, runs - chunk * chunkRuns) });
+  for (let chunk = 0; chunk * chunkRuns < runs; chunk++) {
+    for (const oracle of oracles) tasks.push({ index: tasks.length, oracle, chunk, runs: Math.min(chunkRuns, runs - chunk * chunkRuns) });
   }
   return tasks.filter((task) => shard === undefined || task.index % shard.count === shard.index - 1);
 }
@@ -21,7 +21,7 @@ const first = <T>(tasks: Iterable<T>, count: number): T[] => {
 };
 
 describe('chunk plans', () => {
-  it('plans a bounded run lazily, task for task as the listed plan, in every shard', () => {
+  it('plans a bounded run lazily, the oracles taking a chunk each in turn, task for task as the written-out plan, in every shard', () => {
     const oracles = ['indistinguishable', 'authorized', 'timing'];
     for (const runs of [1, 99, 100, 250, 1000]) {
       for (const shard of [undefined, { index: 1, count: 1 }, { index: 2, count: 3 }, { index: 5, count: 5 }, { index: 4, count: 40 }]) {
@@ -37,7 +37,7 @@ describe('chunk plans', () => {
     const plan: ChunkPlan = { oracles: ['a', 'b'], runs: 100_000_000 };
     expect(planSize(plan)).toBe(2_000_000);
     expect(taskAt(plan, 1_999_999)).toEqual({ index: 1_999_999, oracle: 'b', chunk: 999_999, runs: 100 });
-    expect(first(planChunks(plan), 2).map((t) => t.chunk)).toEqual([0, 1]);
+    expect(first(planChunks(plan), 3).map((t) => `${t.oracle}${t.chunk}`)).toEqual(['a0', 'b0', 'a1']);
   });
 
   it('gives the oracles a chunk each in turn in an endless run, so each is searched however soon it stops', () => {

@@ -96,19 +96,17 @@ export function planSize(plan: ChunkPlan): number {
 }
 
 /**
- * The task at `position` in the plan (in its shard). A bounded run is planned oracle by oracle,
- * each in `ceil(runs / chunkRuns)` chunks; an endless one gives the oracles a chunk each in turn,
- * so that every oracle is searched however soon the run is stopped.
+ * The task at `position` in the plan (in its shard). The oracles take a chunk each in turn (the
+ * first chunk of every oracle, then the second of every oracle, ...), each oracle in
+ * `ceil(runs / chunkRuns)` chunks, or without end in an endless run: every oracle is searched early,
+ * so a flaw only the last oracle sees is not found last, and a run stopped early has tried them all.
  */
 export function taskAt(plan: ChunkPlan, position: number): ChunkTask {
   const index = plan.shard === undefined ? position : plan.shard.index - 1 + position * plan.shard.count;
   const count = plan.oracles.length;
-  if (!Number.isFinite(plan.runs)) {
-    return { index, oracle: plan.oracles[index % count] ?? '', chunk: Math.floor(index / count), runs: chunkRuns };
-  }
-  const perOracle = chunksPerOracle(plan.runs);
-  const chunk = index % perOracle;
-  return { index, oracle: plan.oracles[Math.floor(index / perOracle)] ?? '', chunk, runs: Math.min(chunkRuns, plan.runs - chunk * chunkRuns) };
+  const chunk = Math.floor(index / count);
+  const runs = Number.isFinite(plan.runs) ? Math.min(chunkRuns, plan.runs - chunk * chunkRuns) : chunkRuns;
+  return { index, oracle: plan.oracles[index % count] ?? '', chunk, runs };
 }
 
 /** The plan's tasks in order, made one at a time as they are taken. */
