@@ -6,7 +6,7 @@
  * --live (add the live tables), --live-only (only those), --concurrency 1,2,8 (the live rows),
  * --rounds N (live rounds per row, default 3), --rss-requests N (default 100000; 0 skips that run).
  * --zoo: only the leak-zoo table (src/zoo): every fixture, vulnerable over --zoo-seeds N seeds
- * (default 5) and fixed once, --zoo-runs N runs per oracle (default 100); --only <fixture>.
+ * (default 5) and fixed over --zoo-fixed-seeds N seeds (default 1), --zoo-runs N runs per oracle (default 100); --only <fixture>.
  * --cost: only the cost table (src/bench/cost.ts): requests and seconds to the first confirmed live
  * finding and per run, through a counting proxy, for every staging flaw (its model, the flaw alone,
  * its oracles; timing flaws left out) and every leak-zoo fixture (vulnerable), over --cost-seeds N
@@ -93,15 +93,16 @@ if (zoo) {
   const { benchFixture, zooBenchTable } = await import('./zoo.js');
   const zooSeeds = arg('zoo-seeds', 5);
   const zooRuns = arg('zoo-runs', 100);
+  const zooFixedSeeds = arg('zoo-fixed-seeds', 1);
   const chosen = zooFixtures.filter((f) => only === undefined || f.name === only);
   if (chosen.length === 0) throw new Error(`--only ${only ?? ''}: no leak-zoo fixture by that name (${zooFixtures.map((f) => f.name).join(', ')})`);
-  console.log(`leak zoo: vulnerable over ${zooSeeds} seeds, fixed over seed 1, ${zooRuns} runs per oracle (the fixture's oracle); cases to first: cases run when the first finding was confirmed (shrinking included)`);
+  console.log(`leak zoo: vulnerable over ${zooSeeds} seeds, fixed over ${zooFixedSeeds === 1 ? 'seed 1' : `seeds 1..${zooFixedSeeds} (findings and requests summed)`}, ${zooRuns} runs per oracle (the fixture's oracle); cases to first: cases run when the first finding was confirmed (shrinking included)`);
   const [header] = zooBenchTable([]);
   console.log(header);
   for (const fixture of chosen) {
     // A fixture whose spec or site fails gets a row saying so; the others still run.
     try {
-      const row = await benchFixture(fixture, { seeds: zooSeeds, vulnerableRuns: zooRuns, fixedRuns: zooRuns });
+      const row = await benchFixture(fixture, { seeds: zooSeeds, vulnerableRuns: zooRuns, fixedRuns: zooRuns, fixedSeeds: zooFixedSeeds });
       console.log(zooBenchTable([row])[1]);
     } catch (error) {
       const text = isBookfuzzError(error) ? error.toLine() : error instanceof Error ? error.message : String(error);

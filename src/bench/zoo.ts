@@ -34,6 +34,8 @@ export interface ZooBenchOptions {
   vulnerableRuns: number;
   /** Runs per oracle of the fixed run. */
   fixedRuns: number;
+  /** Fixed runs, seeds 1..N (default 1): false positives summed over all of them. */
+  fixedSeeds?: number;
 }
 
 function median(values: readonly number[]): number {
@@ -79,7 +81,13 @@ export async function benchFixture(fixture: ZooFixture, options: ZooBenchOptions
     if (first) firsts.push(first);
   }
   const started = performance.now();
-  const fixed = await runFixture(fixture, 'fixed', { seed: 1, runs: options.fixedRuns });
+  const fixedFindings: string[] = [];
+  let fixedRequests = 0;
+  for (let seed = 1; seed <= (options.fixedSeeds ?? 1); seed++) {
+    const fixed = await runFixture(fixture, 'fixed', { seed, runs: options.fixedRuns });
+    fixedFindings.push(...fixed.document.findings.map((f) => `${f.oracle}:${f.firstDifference.field} (seed ${seed})`));
+    fixedRequests += fixed.requests;
+  }
   return {
     fixture: fixture.name,
     channel: fixture.channel,
@@ -91,10 +99,10 @@ export async function benchFixture(fixture: ZooFixture, options: ZooBenchOptions
     medianRequests: median(firsts.map((f) => f.requests)),
     runSeconds: median(runSeconds),
     runRequests: median(runRequests),
-    fixedFindings: fixed.document.findings.length,
-    fixedFields: fixed.document.findings.map((f) => `${f.oracle}:${f.firstDifference.field}`),
+    fixedFindings: fixedFindings.length,
+    fixedFields: fixedFindings,
     fixedSeconds: (performance.now() - started) / 1000,
-    fixedRequests: fixed.requests,
+    fixedRequests,
   };
 }
 
