@@ -42,7 +42,8 @@ export interface Departure extends StepDeparture {
   cases: number;
 }
 
-const quoted = (s: StepDeparture['kind'], actor: string, action: string): string => `${s} ${actor}:${action}`;
+/** Departures of one kind at one action are one departure, whichever actor took it (the example names one). */
+const quoted = (s: StepDeparture['kind'], _actor: string, action: string): string => `${s} ${action}`;
 
 /** Whether, and how, the site's step departs from the spec's. */
 export function stepDeparture(record: ConformStep, pages: ScreenPages): StepDeparture | undefined {
