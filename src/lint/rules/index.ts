@@ -1,6 +1,7 @@
 import type { LintRule } from '../lint-rule.js';
 import { actionNobodyMayTake } from './action-nobody-may-take.js';
 import { actionWithoutTransition } from './action-without-transition.js';
+import { extractKeptBySetup } from './extract-kept-by-setup.js';
 import { irreversibleWithoutCleanup } from './irreversible-without-cleanup.js';
 import { journeyEndsEarly } from './journey-ends-early.js';
 import { policyNeverApplies } from './policy-never-applies.js';
@@ -16,4 +17,5 @@ export const lintRules: readonly LintRule[] = [
   policyNeverApplies,
   journeyEndsEarly,
   irreversibleWithoutCleanup,
+  extractKeptBySetup,
 ];
