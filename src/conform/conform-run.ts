@@ -11,6 +11,7 @@ import { screenPages, type ScreenPages } from './screen-pages.js';
 import { declaredScreen, sitePage } from './site-page.js';
 import { stepVerdicts, type VerdictOptions } from './step-verdict.js';
 
+/** How `conformRun` reaches the site and which journeys it runs. */
 export interface ConformOptions<W extends object> {
   /** A fresh live site for one journey (its own cookie jars), closed after it. */
   openSite: () => LiveSiteHandle;

@@ -43,7 +43,7 @@ export interface Departure extends StepDeparture {
 }
 
 /** Departures of one kind at one action are one departure, whichever actor took it (the example names one). */
-const quoted = (s: StepDeparture['kind'], _actor: string, action: string): string => `${s} ${action}`;
+const keyOf = (kind: StepDeparture['kind'], action: string): string => `${kind} ${action}`;
 
 /** Whether, and how, the site's step departs from the spec's. */
 export function stepDeparture(record: ConformStep, pages: ScreenPages): StepDeparture | undefined {
@@ -51,10 +51,10 @@ export function stepDeparture(record: ConformStep, pages: ScreenPages): StepDepa
   const who = `${step.actor} "${step.action}"`;
   const page = observed.page ?? 'no page';
   if (declared.outcome === 'ok' && observed.outcome === 'refused') {
-    return { kind: 'refuses', key: `${quoted('refuses', step.actor, step.action)} ${declared.screen ?? ''}`, message: `the site refuses ${who}, which the spec allows (spec: ${declared.screen ?? 'done'}; site: ${page})` };
+    return { kind: 'refuses', key: `${keyOf('refuses', step.action)} ${declared.screen ?? ''}`, message: `the site refuses ${who}, which the spec allows (spec: ${declared.screen ?? 'done'}; site: ${page})` };
   }
   if (declared.outcome === 'refused' && observed.outcome === 'ok') {
-    return { kind: 'allows', key: `${quoted('allows', step.actor, step.action)} ${page}`, message: `the site lets ${who}, which the spec refuses (spec: stays on ${declared.screen ?? 'the same screen'}; site: ${page})` };
+    return { kind: 'allows', key: `${keyOf('allows', step.action)} ${page}`, message: `the site lets ${who}, which the spec refuses (spec: stays on ${declared.screen ?? 'the same screen'}; site: ${page})` };
   }
   if (declared.outcome === 'ok' && declared.screen !== undefined && observed.page !== undefined) {
     const expected = pages.pageOf(declared.screen);
@@ -62,7 +62,7 @@ export function stepDeparture(record: ConformStep, pages: ScreenPages): StepDepa
       const others = Object.entries(pages.counts[declared.screen] ?? {}).map(([p, n]) => `${p} ${n}×`).join(', ');
       return {
         kind: 'screen',
-        key: `${quoted('screen', step.actor, step.action)} ${declared.screen} ${observed.page}`,
+        key: `${keyOf('screen', step.action)} ${declared.screen} ${observed.page}`,
         message: `after ${who} the spec shows ${declared.screen}; the site shows ${observed.page} here, and ${expected} elsewhere for the same screen (pages it showed for ${declared.screen}: ${others})`,
       };
     }
@@ -70,25 +70,25 @@ export function stepDeparture(record: ConformStep, pages: ScreenPages): StepDepa
     if (owner !== undefined && owner !== declared.screen) {
       return {
         kind: 'merged',
-        key: `${quoted('merged', step.actor, step.action)} ${declared.screen} ${observed.page}`,
+        key: `${keyOf('merged', step.action)} ${declared.screen} ${observed.page}`,
         message: `after ${who} the spec shows ${declared.screen}; the site shows ${observed.page}, its page for ${owner}: the spec keeps the two screens apart`,
       };
     }
   }
   const list = (xs: readonly string[]) => (xs.length === 0 ? 'nothing' : xs.join(', '));
   if (JSON.stringify(declared.leaks) !== JSON.stringify(observed.leaks)) {
-    return { kind: 'leaks', key: `${quoted('leaks', step.actor, step.action)} ${observed.leaks.join(',')}`, message: `after ${who} the site shows ${list(observed.leaks)} the actor may not see, the spec ${list(declared.leaks)}` };
+    return { kind: 'leaks', key: `${keyOf('leaks', step.action)} ${observed.leaks.join(',')}`, message: `after ${who} the site shows ${list(observed.leaks)} the actor may not see, the spec ${list(declared.leaks)}` };
   }
   const changes = (v: StepVerdict) => v.changes.map((c) => (typeof c === 'string' ? c : `${c.object}:${c.owner ?? ''}`));
   if (JSON.stringify(declared.changes) !== JSON.stringify(observed.changes)) {
-    return { kind: 'changes', key: `${quoted('changes', step.actor, step.action)}`, message: `after ${who} the site changes ${list(changes(observed))}, the spec ${list(changes(declared))}` };
+    return { kind: 'changes', key: `${keyOf('changes', step.action)}`, message: `after ${who} the site changes ${list(changes(observed))}, the spec ${list(changes(declared))}` };
   }
   const rest = (v: StepVerdict & { screen?: string; page?: string }) => {
     const { step: _s, outcome: _o, leaks: _l, changes: _c, screen: _sc, page: _p, ...others } = v;
     return JSON.stringify(others);
   };
   if (rest(declared) !== rest(observed)) {
-    return { kind: 'other', key: `${quoted('other', step.actor, step.action)}`, message: `after ${who} the site and the spec differ: spec ${rest(declared)}, site ${rest(observed)}` };
+    return { kind: 'other', key: `${keyOf('other', step.action)}`, message: `after ${who} the site and the spec differ: spec ${rest(declared)}, site ${rest(observed)}` };
   }
   return undefined;
 }
