@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { isSpecFile, lintSpec } from '../../lint/lint-spec.js';
 import { renderLint } from '../../lint/render-lint.js';
 import { loadModel } from '../../model/load-model.js';
@@ -32,8 +33,10 @@ export async function lintCommand(io: Io, args: LintArgs): Promise<number> {
 async function specFileOf(name: string, cwd: string): Promise<string> {
   if (isSpecFile(name)) return resolve(cwd, name);
   const model = await loadModel(name, cwd);
-  if (!isSpecFile(model.source)) throw new BookfuzzError('BF_USAGE', `lint reads flow specs (YAML or JSON): ${name} is a TypeScript model`, { where: name });
-  return model.source;
+  if (isSpecFile(model.source)) return model.source;
+  const beside = model.source === undefined ? undefined : join(dirname(model.source), 'spec.yaml');
+  const hint = beside !== undefined && existsSync(beside) ? ` (its flow spec: bookfuzz lint ${relative(cwd, beside) || beside})` : '';
+  throw new BookfuzzError('BF_USAGE', `lint reads flow specs (YAML or JSON): ${name} is a TypeScript model${hint}`, { where: name });
 }
 
 /**
