@@ -28,10 +28,6 @@ export const contract: BindingContract<NhsWorld> = {
 
 /** What the binding contract suite needs to know of the flow spec, spec.yaml (loaded with irreversible steps allowed). */
 export const specContract: BindingContract = {
-  conformance: {
-    // A known divergence, found when the suite first ran on specs: to be fixed in the spec compiler or the spec.
-    skip: "the spec's simulator and binding disagree on outcomes (visitor:submit-identity, patient:enter-code)",
-  },
   unfound: {
     'second-dose-unverified': {
       oracles: ['authorized'],
