@@ -101,7 +101,7 @@ async function shrink<W extends object>(
 export async function conformRun<W extends object>(model: Model<W>, options: ConformOptions<W>): Promise<ConformResult> {
   const binding = model.http;
   if (!binding) throw new BookfuzzError('BF_USAGE', `${model.name} has no HTTP binding: nothing to run on a site`);
-  if (model.liveOnly !== undefined) throw new BookfuzzError('BF_USAGE', `nothing to conform to: ${model.liveOnly}; conform compares the site with the spec's screens (add them: src/flow-spec/README.md)`);
+  if (model.liveOnly !== undefined) throw new BookfuzzError('BF_USAGE', `nothing to conform to: ${model.liveOnly}; conform compares the site with the spec's screens (add them: docs/flow-spec.md)`);
   const runs = options.runs ?? 100;
   const seed = options.seed ?? 1;
   const cases = fc.sample(twinCaseArbitrary(model), { seed, numRuns: runs });

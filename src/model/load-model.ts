@@ -43,7 +43,7 @@ export interface LoadModelOptions {
 /**
  * Load a model by name (a folder under `models/`) or by path: a folder with `index.ts`, a
  * `.ts`/`.js` file exporting `model` (or a default export) made with `defineModel`, or a flow
- * spec (`.yaml`, `.yml`, `.json`; see src/flow-spec/README.md).
+ * spec (`.yaml`, `.yml`, `.json`; see docs/flow-spec.md).
  */
 export async function loadModel(nameOrPath: string, cwd = process.cwd(), options: LoadModelOptions = {}): Promise<Model> {
   if (/\.(ya?ml|json)$/i.test(nameOrPath)) {
