@@ -1,7 +1,7 @@
 import { expressionPaths, parseExpression, type Expr } from '../flow-spec/expression.js';
 import type { FlowSpec } from '../flow-spec/spec-schema.js';
 import { ANY_SCREEN, type FlowGraph, type FlowTransition } from './flow-graph.js';
-import { partialTruth, type Truth } from './partial-truth.js';
+import { partialTruth, type Truth } from '../flow-spec/partial-truth.js';
 
 export interface DeclaredGraphOptions {
   /** The variant's name and the flaws it switches on: transitions with another `flaw` are left out. */

@@ -5,7 +5,7 @@ import { renderMermaid } from './mermaid.js';
 import { observationPlace } from './observation-place.js';
 import { journeysOf } from './observed-graph.js';
 import { parseMermaid } from './parse-mermaid.js';
-import { partialTruth } from './partial-truth.js';
+import { partialTruth } from '../flow-spec/partial-truth.js';
 import { stateIds } from './state-ids.js';
 
 describe('partialTruth', () => {
