@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { checkModel } from '../engine/check.js';
 import type { Shard } from '../engine/chunks.js';
 import type { EngineListener } from '../engine/events.js';
-import type { ActionStats, RequestOutcome, RequestPhase, RunDocument } from '../engine/run-document.js';
-import { stepsInconclusive, sumActionStats } from './run-tally.js';
+import type { ActionStats, RequestOutcome, RunDocument } from '../engine/run-document.js';
+import { laneTotals, stepsInconclusive } from './run-tally.js';
 import { BookfuzzError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import type { Oracle } from '../oracles/oracle.js';
@@ -170,7 +170,7 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
       shrinkRequests: options.budget !== undefined ? Math.max(100, Math.floor(options.budget / 10)) : defaultShrinkRequests,
       ...(seedToken !== undefined ? { secretValues: [seedToken] } : {}),
       notes: () => [
-        ...neverOk(sumActionStats(runners.map((r) => r.actionStats()))),
+        ...neverOk(laneTotals(runners).actions),
         ...runners.flatMap((r) => r.problems()).map((p) => `transport error at ${p.where}: ${p.message} (${p.count}×)`),
         ...lanes.retryNotes(),
         ...(binding.notes?.() ?? []),
@@ -191,13 +191,12 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
   document.target = options.staging ? 'staging' : target;
   const outcomes = binding.outcomes?.() ?? [];
   if (outcomes.length > 0) document.outcomes = outcomes;
-  document.stats.requests = { total: runners.reduce((sum, r) => sum + r.requestsSent(), 0), byPhase: sumPhases(runners.map((r) => r.requestsByPhase())) };
-  const actions = sumActionStats(runners.map((r) => r.actionStats()));
-  if (actions.length > 0) document.stats.actions = actions;
+  const totals = laneTotals(runners);
+  document.stats.requests = totals.requests;
+  if (totals.actions.length > 0) document.stats.actions = totals.actions;
   // A run that stopped because the target kept failing (or never took a set-up), whose actors
   // could never log in, or whose steps never got past the first, tested less than it was asked.
-  const totals = runners.map((r) => r.stepTotals()).reduce((sum, t) => ({ steps: sum.steps + t.steps, okPastFirst: sum.okPastFirst + t.okPastFirst, pastFirst: sum.pastFirst + t.pastFirst, failed: sum.failed + t.failed }));
-  const reason = gaveUp?.message ?? (document.status === 'inconclusive' ? undefined : (loginNeverWorked(outcomes) ?? stepsInconclusive(totals)));
+  const reason = gaveUp?.message ?? (document.status === 'inconclusive' ? undefined : (loginNeverWorked(outcomes) ?? stepsInconclusive(totals.steps)));
   if (reason !== undefined && document.status !== 'interrupted') {
     document.status = 'inconclusive';
     document.reason = reason;
@@ -207,13 +206,6 @@ export async function fuzzLive(model: Model, availableOracles: readonly Oracle[]
 
 /** Requests one shrink may send when the run has no budget (about 20 twin runs of a short case on a small site). */
 export const defaultShrinkRequests = 600;
-
-/** Requests by phase, several lanes added up. */
-function sumPhases(lists: readonly Partial<Record<RequestPhase, number>>[]): Partial<Record<RequestPhase, number>> {
-  const out: Partial<Record<RequestPhase, number>> = {};
-  for (const list of lists) for (const [phase, n] of Object.entries(list) as [RequestPhase, number][]) out[phase] = (out[phase] ?? 0) + n;
-  return out;
-}
 
 /** A warning for every action that was sent but never done: its inputs, log-in or okIf are likely wrong. */
 function neverOk(actions: readonly ActionStats[]): string[] {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model.js';
 import { oracles } from '../oracles/index.js';
 import { fuzzLive } from './fuzz-live.js';
-import { stepsInconclusive, stepTally } from './run-tally.js';
+import { laneTotals, requestMeter, stepsInconclusive, stepTally } from './run-tally.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -81,5 +81,25 @@ describe('what a live run cost and whether it tested anything', () => {
     for (let i = 0; i < 3; i++) failing.step('open', 0, 'failed');
     failing.step('open', 0, 'ok');
     expect(stepsInconclusive(failing.totals())).toMatch(/most steps ended in transport errors \(3 of 4\)/);
+  });
+
+  it('adds up what several lanes counted: requests by phase, actions, steps', () => {
+    const lane = (phases: [Parameters<ReturnType<typeof requestMeter>['add']>[0], number][], steps: [string, number, 'ok' | 'refused' | 'failed'][]) => {
+      const meter = requestMeter();
+      for (const [phase, n] of phases) meter.add(phase, n);
+      const tally = stepTally();
+      for (const [action, index, outcome] of steps) tally.step(action, index, outcome);
+      return { requestsSent: meter.total, requestsByPhase: meter.byPhase, actionStats: tally.actions, stepTotals: tally.totals };
+    };
+    const totals = laneTotals([
+      lane([['calibration', 12], ['search', 30]], [['open', 0, 'ok'], ['book', 1, 'refused']]),
+      lane([['search', 10], ['confirmation', 8]], [['book', 1, 'ok'], ['book', 1, 'failed']]),
+    ]);
+    expect(totals.requests).toEqual({ total: 60, byPhase: { calibration: 12, search: 40, confirmation: 8 } });
+    expect(totals.actions).toEqual([
+      { action: 'open', sent: 1, ok: 1, refused: 0, failed: 0 },
+      { action: 'book', sent: 3, ok: 1, refused: 1, failed: 1 },
+    ]);
+    expect(totals.steps).toEqual({ steps: 4, okPastFirst: 1, pastFirst: 3, failed: 1 });
   });
 });

@@ -79,6 +79,37 @@ export function sumActionStats(lists: readonly (readonly ActionStats[])[]): Acti
   return [...out.values()];
 }
 
+/** What one lane of a live run counted (a `LiveRunner` has these). */
+export interface LaneCounts {
+  requestsSent(): number;
+  requestsByPhase(): Partial<Record<RequestPhase, number>>;
+  actionStats(): ActionStats[];
+  stepTotals(): StepTotals;
+}
+
+/** What all lanes of a live run counted, added up. */
+export interface LaneTotals {
+  requests: { total: number; byPhase: Partial<Record<RequestPhase, number>> };
+  actions: ActionStats[];
+  steps: StepTotals;
+}
+
+export function laneTotals(lanes: readonly LaneCounts[]): LaneTotals {
+  const byPhase: Partial<Record<RequestPhase, number>> = {};
+  const steps: StepTotals = { steps: 0, okPastFirst: 0, pastFirst: 0, failed: 0 };
+  let total = 0;
+  for (const lane of lanes) {
+    total += lane.requestsSent();
+    for (const [phase, n] of Object.entries(lane.requestsByPhase()) as [RequestPhase, number][]) byPhase[phase] = (byPhase[phase] ?? 0) + n;
+    const t = lane.stepTotals();
+    steps.steps += t.steps;
+    steps.okPastFirst += t.okPastFirst;
+    steps.pastFirst += t.pastFirst;
+    steps.failed += t.failed;
+  }
+  return { requests: { total, byPhase }, actions: sumActionStats(lanes.map((lane) => lane.actionStats())), steps };
+}
+
 /**
  * Why a live run tested nothing worth its name, from its steps, or undefined: no step past a
  * case's first was ever accepted (the flow was never entered), or most steps ended in transport
