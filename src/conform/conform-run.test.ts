@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
@@ -102,13 +103,16 @@ describe('bookfuzz conform', () => {
     expect(json.departures[0]?.diagrams.observed).toMatch(/^stateDiagram-v2$/m);
   }, 120_000);
 
-  const screenless = readdirSync(builtinModelsDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('_') && e.name !== 'nhs-covid-booking')
-    .map((e) => join(builtinModelsDir, e.name, 'spec.yaml'));
-  it.each(screenless)('exit 2 on a spec without screens (%s): nothing to conform to', async (file) => {
+  it('exit 2 on a spec without screens: nothing to conform to', async () => {
+    // The household-booking spec with its screens cut off (every shipped spec has screens).
+    const text = readFileSync(join(builtinModelsDir, 'household-booking', 'spec.yaml'), 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'bookfuzz-screenless-'));
+    const file = join(dir, 'spec.yaml');
+    writeFileSync(file, text.slice(0, text.indexOf('\nscreens:') + 1));
     const io = bufferIo();
     expect(await runCli(['conform', file, '--staging', '--runs', '5'], io)).toBe(2);
     expect(io.err()).toMatch(/BF_USAGE: nothing to conform to: model mode needs screens/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it.each(['household-booking', 'nhs-covid-booking', 'record-access', 'referral-smartcard', 'sealed-envelope'])('exit 0 for the TypeScript model %s on the fixed staging site (its simulator as the reference)', async (name) => {
