@@ -215,7 +215,9 @@ function shapeOf(a: string, b: string, index: number): NoiseShape {
   if (digitRuns(a) === digitRuns(b)) return { label: digitRuns(a), pattern: toPattern(digitRuns(a), true) };
   const classes = (w: string): string => w.replace(/\p{Lu}+/gu, 'A+').replace(/\p{Ll}+/gu, 'a+').replace(/\p{Nd}+/gu, '#+');
   const label = classes(a);
-  if (label === classes(b) && /^(?:A\+|a\+|#\+)+$/.test(label)) {
+  // At most two runs (`AB1234`, `ref7781`): a random token (hex, base 36) mixes letters and digits
+  // in any order, so two samples that happen to share their runs say nothing of the third.
+  if (label === classes(b) && /^(?:A\+|a\+|#\+){1,2}$/.test(label)) {
     return { label, pattern: label.replace(/A\+/g, '\\p{Lu}+').replace(/a\+/g, '\\p{Ll}+').replace(/#\+/g, '\\p{Nd}+') };
   }
   return { label: '*', pattern: '[\\p{L}\\p{N}]+', index };

@@ -132,4 +132,12 @@ describe('maskVolatile: hex ids', () => {
     expect(maskVolatile('3f9a7c2e4199900000182e41')).toBe('‹token›');
     expect(maskVolatile('ref9990000018abcdefgh')).toBe('ref9990000018abcdefgh');
   });
+
+  it('masks a short hex etag whose ten digits in a row are no NHS number (wrong check digit), every load alike', () => {
+    // 0816721174: its check digit would be 3, so it cannot be an NHS number.
+    expect(maskVolatile('"23505d0816721174"')).toBe('"‹token›"');
+    expect(maskVolatile('"9f0e3a1c77b2d4e8"')).toBe('"‹token›"');
+    // 9990000018 is a valid (test) NHS number: kept readable however it is glued.
+    expect(maskVolatile('"23505d9990000018"')).toBe('"23505d9990000018"');
+  });
 });

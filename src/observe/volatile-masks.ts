@@ -8,6 +8,7 @@
  * maskVolatile('Booked 2026-12-01T09:30:00Z for 9990000018, ref 3f9a7c2e41b84d0f9a1c')
  * // → 'Booked ‹time› for 9990000018, ref ‹token›'
  */
+import { isValidNhsNumber } from '../identity/nhs-number.js';
 export function maskVolatile(text: string): string {
   if (text.length < LINES_FROM) return maskWhole(text);
   return hasMaskable(text) ? maskLines(text) : text;
@@ -156,14 +157,16 @@ function maskStretch(text: string): string {
 }
 
 /**
- * Mixes letters and digits, and hides no 10-digit number (an NHS number glued to other text
- * stays readable), unless it is a hex id of 20 characters or more: a random request id
- * (`randomBytes(12).toString('hex')`) holds ten digits in a row about one time in forty, and
- * one left readable then reads as a difference between any two loads.
+ * Mixes letters and digits, and hides no NHS number (ten digits whose check digit is right, glued
+ * to other text, stay readable), unless it is a hex id of 20 characters or more. Random hex holds
+ * ten digits in a row often enough (a 16-character etag about one time in twenty-five), and one
+ * left readable reads as a difference between any two loads; only one in eleven of those passes
+ * the check digit.
  */
 function isRandomToken(candidate: string): boolean {
   if (!/[A-Za-z]/.test(candidate) || !/\d/.test(candidate)) return false;
-  return !/(?<!\d)\d{10}(?!\d)/.test(candidate) || HEX_ID.test(candidate);
+  if (HEX_ID.test(candidate)) return true;
+  return ![...candidate.matchAll(/(?<!\d)\d{10}(?!\d)/g)].some((run) => isValidNhsNumber(run[0]));
 }
 
 const HEX_ID = /^(?:[0-9a-f]{20,}|[0-9A-F]{20,})$/;
