@@ -3,7 +3,7 @@
  * library API
  * (`fuzz`, the same code as `bookfuzz fuzz <model> --staging --oracles timing`) against the
  * embedded staging site (127.0.0.1, an ephemeral port, stopped when the run ends). Each planted
- * timing flaw is found for 2 seeds (the sweep over many: `npx tsx src/bench/timing.ts`) — by random cases, nobody hands the fuzzer the case — and the
+ * timing flaw is found for seed 1 (the sweep over many: `npx tsx src/bench/timing.ts`) — by random cases, nobody hands the fuzzer the case — and the
  * finding names the step and carries the evidence; the fixed site gives no timing finding.
  * Small runs and a small sample cap keep this within a few minutes.
  */
@@ -39,8 +39,8 @@ function evidenceOf(finding: Finding) {
 /** The end-to-end tests of one planted timing flaw (one test file per flaw, so CI runs them side by side). */
 export function timingFuzzSuite({ model, flaw, action, actor }: TimingFlaw): void {
   describe(`fuzz --oracles timing on the staging site: ${model}`, () => {
-    it(`finds ${flaw} at "${action}" for 2 seeds, with the timing evidence`, async () => {
-      for (let seed = 1; seed <= 2; seed++) {
+    it(`finds ${flaw} at "${action}" (seed 1), with the timing evidence`, async () => {
+      for (const seed of [1]) {
         const run = await fuzz(model, { staging: true, flaws: [flaw], runs, seed, oracles: ['timing'], timingSamples });
         const finding = run.findings.find((f) => f.oracle === 'timing');
         expect(finding, `seed ${seed}: ${run.findings.length} findings, notes ${JSON.stringify(run.notes)}`).toBeDefined();
