@@ -16,5 +16,4 @@ export const contract: BindingContract<SealedWorld> = {
 
 /** What the binding contract suite needs to know of the flow spec, spec.yaml (loaded with irreversible steps allowed). */
 export const specContract: BindingContract = {
-  // No screens: the suite declares no step-by-step comparison for this spec (its simulator only keeps effects).
 };
