@@ -46,11 +46,12 @@ export interface ConformResult {
 /** One journey on both sides, as conform steps. */
 async function both<W extends object>(model: Model<W>, binding: HttpBinding<W>, options: ConformOptions<W>, world: W, steps: readonly Step[]): Promise<ConformStep[]> {
   const run = await runBothWays(model, binding, options.openSite(), { world, steps }, new Set());
+  const ids = peopleIds(world);
   const declared = stepVerdicts(model, run.steps, run.simulated, run.befores, options.verdicts);
   const observed = stepVerdicts(model, run.steps, run.live, run.befores, options.verdicts);
   return run.steps.map((step, i) => {
     const screen = declaredScreen(run.simulated[i]?.observation ?? {});
-    const page = sitePage(run.live[i]?.observation ?? {});
+    const page = sitePage(run.live[i]?.observation ?? {}, ids);
     return {
       step,
       declared: { ...(declared[i] as ConformStep['declared']), ...(screen !== undefined ? { screen } : {}) },
@@ -161,4 +162,11 @@ export async function conformRun<W extends object>(model: Model<W>, options: Con
   }
   result.departures.sort((a, b) => b.cases - a.cases || a.firstCase - b.firstCase);
   return result;
+}
+
+/** The ids of the world's people (`patients[].id`), as a site may put them in its paths. */
+function peopleIds(world: object): string[] {
+  const patients = (world as { patients?: unknown }).patients;
+  if (!Array.isArray(patients)) return [];
+  return patients.flatMap((p: unknown) => (p !== null && typeof p === 'object' && typeof (p as { id?: unknown }).id === 'string' ? [(p as { id: string }).id] : []));
 }

@@ -54,6 +54,9 @@ describe('sitePage', () => {
     expect(sitePage({ responses: [{ path: '/start', status: 200 }, { path: '/verify?error=wrong-code', status: 200 }] })).toBe('/verify');
     expect(sitePage({ responses: [{ path: '/bookings/BK1000', status: 200 }] })).toBe('/bookings/BK{n}');
     expect(sitePage({ responses: [{ path: '/login?next=%2Fme', status: 403 }] })).toBe('/login 403');
+    // A segment naming one of the world's people is one page whoever it names; other segments stay.
+    expect(sitePage({ responses: [{ path: '/records/p2', status: 200 }] }, ['p1', 'p2'])).toBe('/records/{id}');
+    expect(sitePage({ responses: [{ path: '/records/p2x', status: 200 }] }, ['p1', 'p2'])).toBe('/records/p2x');
     expect(sitePage({ responses: [] })).toBeUndefined();
   });
 });

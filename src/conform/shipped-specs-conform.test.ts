@@ -58,11 +58,9 @@ describe('conform: the shipped specs against the staging site', () => {
     expect(flawed.departures.find((d) => d.kind === 'allows')?.actor).toBe('proxy');
   }, 30_000);
 
-  // Known gap: the site names the record page after the patient it found by NHS number
-  // (/sealed-envelope/records/p2), a path the clinician never typed, so conform takes each
-  // patient's record for a page of its own and reports "3 pages for one screen". `it.fails`
-  // until conform (src/conform/site-page.ts) reads such paths as one page.
-  it.fails('sealed-envelope: the fixed site follows the spec', async () => {
+  // The site names the record page after the patient it found by NHS number (/sealed-envelope/records/p2):
+  // a path the clinician never typed, read as one page whichever patient it names.
+  it('sealed-envelope: the fixed site follows the spec', async () => {
     const fixed = await conform('sealed-envelope', []);
     expect(fixed.departures.map((d) => d.message)).toEqual([]);
   }, 30_000);
