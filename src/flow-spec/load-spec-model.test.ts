@@ -108,3 +108,14 @@ describe('model mode: screens', () => {
     expect(run.findings).toEqual([]);
   });
 });
+
+describe('model mode: sessions a step ends', () => {
+  const spec = fileURLToPath(new URL('../../models/referral-smartcard/spec.yaml', import.meta.url));
+  it('finds a session that outlives log-out or card removal, with no site, and nothing on the fixed flow', async () => {
+    const model = await loadSpecModel(spec);
+    const vulnerable = await checkModel(model, oracles, { runs: 300, seed: 1, variant: 'vulnerable', oracles: ['session-dies'] });
+    expect(vulnerable.findings.map((f) => f.flaw).sort()).toEqual(['card-removal-ignored', 'logout-ignored']);
+    const fixed = await checkModel(model, oracles, { runs: 1000, seed: 1, variant: 'fixed' });
+    expect(fixed.findings).toEqual([]);
+  });
+});

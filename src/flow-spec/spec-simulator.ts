@@ -23,8 +23,9 @@ function applyEffects(context: SpecContext, step: Step, world: SpecWorld): void 
  * The reference semantics of a spec. With `screens`, each actor has a current screen and session
  * variables; a step takes the first transition whose action, from-screen, condition and flaw fit,
  * and the observation is the screen reached (plus what it `shows`). No transition fits: the step
- * is refused and the actor stays where it is. Without `screens` the simulator only keeps the
- * world (live mode judges policies on it).
+ * is refused and the actor stays where it is. A step whose action `ends` sessions reports them
+ * ended (each actor has one session per case, from its first step). Without `screens` the
+ * simulator only keeps the world (live mode judges policies on it).
  */
 export function specSimulator(context: SpecContext) {
   return (initial: SpecWorld, flaws: ReadonlySet<string>): Simulation<SpecWorld> => {
@@ -55,7 +56,13 @@ export function specSimulator(context: SpecContext) {
         });
         if (!sessionIds.has(step.actor)) sessionIds.set(step.actor, `${step.actor}-${++sessionCounter}`);
         const sessionId = sessionIds.get(step.actor) ?? step.actor;
-        if (!transition) return { observation: { screen: current, refused: true }, outcome: 'refused', session: sessionId };
+        // Sessions the action ends, whatever the screens say (as the live binding reports them):
+        // `session-dies` then judges what their holders' later steps were allowed to do.
+        const ended = (action?.ends ?? []).flatMap((end) => {
+          const id = sessionIds.get(end.actor === 'self' ? step.actor : end.actor);
+          return id === undefined ? [] : [{ session: id, reason: end.reason }];
+        });
+        if (!transition) return { observation: { screen: current, refused: true }, outcome: 'refused', session: sessionId, ...(ended.length > 0 ? { endedSessions: ended } : {}) };
         at.set(step.actor, transition.to);
         sessions.set(step.actor, { ...session, ...(transition.set ?? {}) });
         const observation: JsonObject = { screen: transition.to };
@@ -63,6 +70,7 @@ export function specSimulator(context: SpecContext) {
           observation[name] = (evaluate(parseExpression(path), scope) ?? null) as JsonObject[string];
         }
         const result: StepResult = { observation, outcome: transition.outcome, session: sessionId };
+        if (ended.length > 0) result.endedSessions = ended;
         if (transition.flaw !== undefined) result.flaws = [transition.flaw];
         if (transition.outcome === 'ok' && action?.change) {
           const owner = action.change.owner === 'victim' ? victim?.id : undefined;
