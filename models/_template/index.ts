@@ -2,9 +2,10 @@
  * A minimal model to copy: one actor, two actions, one secret, one flaw. Copy this folder to
  * `models/<your-flow>/` (or anywhere, and run `bookfuzz check ./path/to/it`), rename, and
  * replace the world, actions and simulator with your flow's. Folders starting with `_` are
- * not listed as models.
+ * not listed as models. It imports bookfuzz by its name, as a model in your own project does
+ * (`npm install bookfuzz`; in an installed package it is `node_modules/bookfuzz/models/_template`).
  */
-import { cloneWorld, defineModel, fc, identitiesArb, identityCanaries, type Identity, type StepResult } from '../../src/index.js';
+import { cloneWorld, defineModel, fc, identitiesArb, identityCanaries, type Identity, type StepResult } from 'bookfuzz';
 
 interface Patient {
   id: string;

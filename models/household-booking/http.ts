@@ -13,7 +13,7 @@ import {
   seedingActor,
   sessionId,
   siteMemory,
-} from '../../src/index.js';
+} from 'bookfuzz';
 import { appointmentAt, attackerOf, registrantAt, slots, wrap, type Appointment, type DoseRecord, type HouseholdWorld } from './world.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Policy, Step } from '../../src/index.js';
+import type { Policy, Step } from 'bookfuzz';
 import { appointmentAt, attackerOf, type HouseholdWorld } from './world.js';
 
 /** The role an actor holds in the server's own records (never what its client claims). */

@@ -1,4 +1,4 @@
-import { cloneWorld, fc, type SecretSpec } from '../../src/index.js';
+import { cloneWorld, fc, type SecretSpec } from 'bookfuzz';
 import { wrap, type HouseholdWorld } from './world.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonObject, Simulation, Step, StepResult } from '../../src/index.js';
+import type { JsonObject, Simulation, Step, StepResult } from 'bookfuzz';
 import { ageOn, appointmentAt, attackerOf, registrantAt, slots, wrap, type HouseholdWorld } from './world.js';
 
 interface Session {

@@ -1,4 +1,4 @@
-import { fc, identitiesArb, type Identity } from '../../src/index.js';
+import { fc, identitiesArb, type Identity } from 'bookfuzz';
 
 /** A household member of a frontline border worker, registered for vaccination. */
 export interface Registrant {

@@ -15,7 +15,7 @@ import {
   seedingActor,
   sessionId,
   siteMemory,
-} from '../../src/index.js';
+} from 'bookfuzz';
 import { patientAt, type Booking, type NhsWorld } from './world.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineModel, fc, identityCanaries, journeySteps, type ActionSpec } from '../../src/index.js';
+import { defineModel, fc, identityCanaries, journeySteps, type ActionSpec } from 'bookfuzz';
 import { binding } from './http.js';
 import { vaccinationStatus } from './secrets.js';
 import { simulate } from './simulator.js';

@@ -1,4 +1,4 @@
-import { cloneWorld, fc, type Json, type SecretSpec } from '../../src/index.js';
+import { cloneWorld, fc, type Json, type SecretSpec } from 'bookfuzz';
 import { patientAt, type NhsWorld } from './world.js';
 
 /** The victim's dose count, hidden from the anonymous visitor who knows their public facts. */

@@ -1,4 +1,4 @@
-import type { Simulation, Step, StepResult } from '../../src/index.js';
+import type { Simulation, Step, StepResult } from 'bookfuzz';
 import { patientAt, type NhsWorld, type Patient } from './world.js';
 
 interface Session {

@@ -1,4 +1,4 @@
-import { fc, identitiesArb, type Identity } from '../../src/index.js';
+import { fc, identitiesArb, type Identity } from 'bookfuzz';
 
 export interface Patient {
   id: string;

@@ -1,4 +1,4 @@
-import type { BindingContract } from '../../src/index.js';
+import type { BindingContract } from 'bookfuzz';
 import type { RecordWorld } from './world.js';
 
 /** What the binding contract suite (src/contract/binding-contract-suite.ts) needs to know of this binding. */

@@ -14,7 +14,7 @@ import {
   seedingActor,
   sessionId,
   siteMemory,
-} from '../../src/index.js';
+} from 'bookfuzz';
 import type { RecordWorld } from './world.js';
 
 /**

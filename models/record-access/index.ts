@@ -1,4 +1,4 @@
-import { defineModel, identityCanaries } from '../../src/index.js';
+import { defineModel, identityCanaries } from 'bookfuzz';
 import { binding } from './http.js';
 import { policy } from './policy.js';
 import { simulate } from './simulator.js';

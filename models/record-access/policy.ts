@@ -1,4 +1,4 @@
-import type { Canary, Policy } from '../../src/index.js';
+import type { Canary, Policy } from 'bookfuzz';
 import type { RecordEntry, RecordWorld } from './world.js';
 
 /** Record entries anyone may see online: recorded on or after access was granted, and not redacted. */

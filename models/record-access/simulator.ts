@@ -1,4 +1,4 @@
-import type { Observation, Simulation, Step, StepResult } from '../../src/index.js';
+import type { Observation, Simulation, Step, StepResult } from 'bookfuzz';
 import type { RecordEntry, RecordWorld } from './world.js';
 
 interface Session {

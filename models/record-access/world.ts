@@ -1,4 +1,4 @@
-import { fc, identityArb, type Identity } from '../../src/index.js';
+import { fc, identityArb, type Identity } from 'bookfuzz';
 
 export type EntryType = 'consultation' | 'test-result' | 'medication';
 export const entryTypes: readonly EntryType[] = ['consultation', 'test-result', 'medication'];

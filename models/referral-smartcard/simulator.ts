@@ -1,4 +1,4 @@
-import type { JsonObject, SessionEndReason, Simulation, Step, StepResult } from '../../src/index.js';
+import type { JsonObject, SessionEndReason, Simulation, Step, StepResult } from 'bookfuzz';
 import { clock, patientAt, spacedNhsNumber, type ReferralWorld, type ServerSession } from './world.js';
 
 /**

@@ -16,7 +16,7 @@ import {
   seedingActor,
   sessionId,
   siteMemory,
-} from '../../src/index.js';
+} from 'bookfuzz';
 import { patientAt, type BreakGlass, type Patient, type SealedWorld } from './world.js';
 
 /**

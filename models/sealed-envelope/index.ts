@@ -1,4 +1,4 @@
-import { defineModel, fc, identityCanaries } from '../../src/index.js';
+import { defineModel, fc, identityCanaries } from 'bookfuzz';
 import { binding } from './http.js';
 import { policy } from './policy.js';
 import { simulate } from './simulator.js';

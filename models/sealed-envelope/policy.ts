@@ -1,4 +1,4 @@
-import type { Policy } from '../../src/index.js';
+import type { Policy } from 'bookfuzz';
 import type { SealedWorld } from './world.js';
 
 /** The clinician has a legitimate relationship with the patient, or broke the glass for them (server records). */

@@ -1,4 +1,4 @@
-import type { AuditEntry, Observation, RecordView, Simulation, Step, StepResult } from '../../src/index.js';
+import type { AuditEntry, Observation, RecordView, Simulation, Step, StepResult } from 'bookfuzz';
 import { patientAt, timeOf, type Patient, type SealedWorld } from './world.js';
 
 function spacedNhsNumber(digits: string): string {

@@ -1,4 +1,4 @@
-import { fc, identitiesArb, type AuditEntry, type Identity } from '../../src/index.js';
+import { fc, identitiesArb, type AuditEntry, type Identity } from 'bookfuzz';
 
 /** One entry of a patient's record; its text is unique in the world, so it doubles as a canary. */
 export interface RecordEntry {
