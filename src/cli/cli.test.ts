@@ -2,21 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from './io.js';
 import { runCli } from './main.js';
-
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: { NO_COLOR: '1' },
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { bufferIo } from '../harness/buffer-io.js';
 
 const corpus = () => mkdtempSync(join(tmpdir(), 'bookfuzz-cli-'));
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import type { Io } from '../cli/io.js';
 import { loadSpecModel } from '../flow-spec/load-spec-model.js';
 import { createLiveSite } from '../http/create-live-site.js';
 import { builtinModelsDir } from '../model/load-model.js';
@@ -11,6 +10,7 @@ import type { Model } from '../model/model.js';
 import { startStagingSite, type StagingSite } from '../staging/index.js';
 import { conformRun } from './conform-run.js';
 import { departureDiagrams } from './departure-diagrams.js';
+import { bufferIo } from '../harness/buffer-io.js';
 
 const token = 'conform-test-token';
 const nhsSpec = join(builtinModelsDir, 'nhs-covid-booking', 'spec.yaml');
@@ -28,12 +28,6 @@ afterAll(async () => {
 
 const conform = (variant: (typeof variants)[number], runs = 60) =>
   conformRun(model, { openSite: () => createLiveSite({ baseUrl: sites.get(variant)?.url ?? '', seedToken: token }), runs, seed: 1 });
-
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 describe('conform: the nhs-covid-booking spec against the staging site', () => {
   it('finds no departure on the fixed site, irreversible steps included, each screen shown as one page', async () => {

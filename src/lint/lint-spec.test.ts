@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
-import type { Io } from '../cli/io.js';
 import { builtinModelsDir } from '../model/load-model.js';
 import { lintSpec, warningLine } from './lint-spec.js';
 import { lintRules } from './rules/index.js';
+import { bufferIo } from '../harness/buffer-io.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const broken = readdirSync(fixtures).filter((f) => f.endsWith('.yaml') && f !== 'clean.yaml').sort();
@@ -16,12 +16,6 @@ function planted(file: string): { rule: string; line: number } {
   const lines = readFileSync(join(fixtures, file), 'utf8').split('\n');
   const index = lines.findIndex((l) => /# lint: [a-z-]+\s*$/.test(l));
   return { rule: /# lint: ([a-z-]+)/.exec(lines[index] ?? '')?.[1] ?? '', line: index + 1 };
-}
-
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: { NO_COLOR: '1' }, cwd: process.cwd(), out: () => out, err: () => err };
 }
 
 describe('lint', () => {

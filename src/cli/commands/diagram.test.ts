@@ -4,21 +4,8 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseMermaid } from '../../diagram/parse-mermaid.js';
-import type { Io } from '../io.js';
 import { runCli } from '../main.js';
-
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: { NO_COLOR: '1' },
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { bufferIo } from '../../harness/buffer-io.js';
 
 describe('bookfuzz diagram', () => {
   it('prints the Mermaid state diagram of a model on stdout and exits 0', async () => {

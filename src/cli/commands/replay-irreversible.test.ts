@@ -9,21 +9,8 @@ import { readFinding } from '../../engine/corpus.js';
 import { replayFinding } from '../../engine/replay.js';
 import { loadModel } from '../../model/load-model.js';
 import { oracles } from '../../oracles/index.js';
-import type { Io } from '../io.js';
 import { runCli } from '../main.js';
-
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: { NO_COLOR: '1' },
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { bufferIo } from '../../harness/buffer-io.js';
 
 const spec = fileURLToPath(new URL('../../../models/nhs-covid-booking/spec.yaml', import.meta.url));
 const zooSpec = fileURLToPath(new URL('../../zoo/fixtures/idor-html.yaml', import.meta.url));
