@@ -3,9 +3,9 @@
  * empty project, and there run the CLI, a plain Node script, a vitest test with
  * `bookfuzz/vitest`, a TypeScript model of the user's own (the template, copied) and a flow spec.
  *
- * Time, on the 2-core CI machine: about 45 s in all — the build about 6 s, the pack 2 s, the
- * install about 11 s (the dependencies come from npm's cache when it has them, else from the
- * registry), the runs the rest. When the registry cannot be reached and the cache lacks a
+ * Time, on this project's 2-core machine: about 30 s in all when it is quiet (the build about
+ * 6 s, the pack 2 s, the install about 10 s: the dependencies come from npm's cache when it has
+ * them, else from the registry; the runs the rest), up to 85 s when four other agents share it. When the registry cannot be reached and the cache lacks a
  * dependency, the install fails and the tests that need it are skipped, saying so.
  *
  * The vitest that runs the user's test is this checkout's own (node_modules/vitest), started
