@@ -69,7 +69,8 @@ async function calibrationOf(noisyAfter: number): Promise<{ calibration: number;
   return {
     calibration: document.stats.requests?.byPhase.calibration ?? 0,
     findings: document.findings.length,
-    noiseNote: (document.notes ?? []).some((n) => /were noise/.test(n)),
+    // Noise met after calibration is said: as noise (its two runs of world A differed) or as a candidate that did not reproduce.
+    noiseNote: (document.notes ?? []).some((n) => /were noise|did not reproduce/.test(n)),
   };
 }
 
