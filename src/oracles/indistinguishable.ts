@@ -27,6 +27,16 @@ export const indistinguishable: Oracle = {
   needs: 'a secret (`secrets`)',
   appliesTo: (model) => Object.keys(model.secrets).length > 0,
   comparesTwins: true,
+  reaches(run, step) {
+    for (let i = 0; i < step; i++) {
+      const a = run.a.steps[i];
+      const b = run.b.steps[i];
+      if (!a || !b) return false;
+      if (run.secret.hiddenFrom.includes(a.step.actor)) continue;
+      if (differences({ outcome: a.result.outcome, ...a.result.observation }, { outcome: b.result.outcome, ...b.result.observation }).length > 0) return false;
+    }
+    return true;
+  },
   check(run) {
     const out: Violation[] = [];
     const steps = Math.min(run.a.steps.length, run.b.steps.length);

@@ -83,6 +83,13 @@ export interface Oracle {
    * Default false.
    */
   comparesTwins?: boolean;
+  /**
+   * For an oracle that compares the twins and stops comparing where they may rightly part: whether
+   * its comparison of `run` reached step `step` (0-based). A confirmation re-run that did not reach
+   * the step of the candidate (an earlier step parted, by noise the calibration missed) says
+   * nothing about it either way, and is run again. Default: always reached.
+   */
+  reaches?(run: TwinRun, step: number): boolean;
   /** Costs extra requests in live mode: run there only when named in `--oracles`. Default false. */
   liveOptIn?: boolean;
   /** Whether the model declares what this oracle needs (a policy part, a secret). */
