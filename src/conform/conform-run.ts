@@ -46,7 +46,8 @@ export interface ConformResult {
 /** One journey on both sides, as conform steps. */
 async function both<W extends object>(model: Model<W>, binding: HttpBinding<W>, options: ConformOptions<W>, world: W, steps: readonly Step[]): Promise<ConformStep[]> {
   const run = await runBothWays(model, binding, options.openSite(), { world, steps }, new Set());
-  const ids = peopleIds(world);
+  // The ids of the world's people (the owners of its canaries), as a site may put them in its paths.
+  const ids = [...new Set(model.canaries(world).map((c) => c.owner))];
   const declared = stepVerdicts(model, run.steps, run.simulated, run.befores, options.verdicts);
   const observed = stepVerdicts(model, run.steps, run.live, run.befores, options.verdicts);
   return run.steps.map((step, i) => {
@@ -162,11 +163,4 @@ export async function conformRun<W extends object>(model: Model<W>, options: Con
   }
   result.departures.sort((a, b) => b.cases - a.cases || a.firstCase - b.firstCase);
   return result;
-}
-
-/** The ids of the world's people (`patients[].id`), as a site may put them in its paths. */
-function peopleIds(world: object): string[] {
-  const patients = (world as { patients?: unknown }).patients;
-  if (!Array.isArray(patients)) return [];
-  return patients.flatMap((p: unknown) => (p !== null && typeof p === 'object' && typeof (p as { id?: unknown }).id === 'string' ? [(p as { id: string }).id] : []));
 }

@@ -645,35 +645,32 @@ async function confirm(runner: CaseRunner, found: Found, times: number, signal?:
   // noise) is no evidence either way: it is run again, at most `times` times in all.
   const reached = (run: TwinRun) => found.oracle.reaches?.(run, found.violation.step) ?? true;
   let inconclusive = 0;
-  for (let i = 0; i < times; i++) {
+  let done = 0;
+  while (done < times) {
     // Stopped (Ctrl-C, --duration, a spent budget): an unconfirmed candidate is not reported.
     if (signal?.aborted) return { confirmed: false, noise: [], sameAnswer: [] };
     const run = await runner.run(kase, options);
     const keys = found.oracle.comparesTwins === true ? stepKeys(run) : new Set(found.oracle.check(run).map(dedupKey));
     if (!keys.has(key)) {
-      if (!reached(run) && inconclusive++ < times) {
-        i--;
-        continue;
-      }
+      if (!reached(run) && inconclusive++ < times) continue;
       return { confirmed: false, noise: [key], sameAnswer: [] };
     }
     stable = new Set([...stable].filter((k) => keys.has(k)));
-    if (found.oracle.comparesTwins !== true) continue;
-    // World A on both sides, judged as if the secret had been varied.
-    const same = { ...(await runner.run(sameWorld(kase), options)), secret: run.secret };
-    if (!reached(same)) {
-      // The two runs of A parted before the step: whether the field varies there too is unknown.
-      runner.learn?.(same);
-      if (inconclusive++ < times) {
-        i--;
-        continue;
+    if (found.oracle.comparesTwins === true) {
+      // World A on both sides, judged as if the secret had been varied.
+      const same = { ...(await runner.run(sameWorld(kase), options)), secret: run.secret };
+      if (!reached(same)) {
+        // The two runs of A parted before the step: whether the field varies there too is unknown.
+        runner.learn?.(same);
+        if (inconclusive++ < times) continue;
+        return { confirmed: false, noise: [], sameAnswer: [] };
       }
-      return { confirmed: false, noise: [], sameAnswer: [] };
+      const varied = found.oracle.check(same).map(dedupKey);
+      if (varied.length > 0) runner.learn?.(same);
+      for (const k of varied) noise.add(k);
+      if (noise.has(key)) return { confirmed: false, noise: [key, ...noise], sameAnswer: [] };
     }
-    const varied = found.oracle.check(same).map(dedupKey);
-    if (varied.length > 0) runner.learn?.(same);
-    for (const k of varied) noise.add(k);
-    if (noise.has(key)) return { confirmed: false, noise: [key, ...noise], sameAnswer: [] };
+    done++;
   }
   return { confirmed: true, noise: [], sameAnswer: [...stable].filter((k) => k !== key && !noise.has(k)) };
 }

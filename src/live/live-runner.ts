@@ -263,6 +263,13 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
     shared.mask = shared.mask ? mergeNoise(shared.mask, learned) : learned;
   };
 
+  /** Learn from runs of one world, step by step, up to the shortest of them. */
+  const learnSteps = (runs: readonly (readonly TraceStep[])[]): void => {
+    if (runs.length === 0) return;
+    const cut = Math.min(...runs.map((steps) => steps.length));
+    learn(runs.map((steps) => steps.slice(0, cut).map((s) => s.result.observation)));
+  };
+
   // The sampler's sites: every request they send is the `timing` phase's, counted when each closes.
   const samplerSite = (side: TraceSide): LiveSiteHandle => {
     const site = options.openSite(side);
@@ -298,8 +305,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
       );
       runs.push(first.trace.steps, second.trace.steps);
     }
-    const cut = Math.min(...runs.map((steps) => steps.length));
-    if (runs.length > 0) learn(runs.map((steps) => steps.slice(0, cut).map((s) => s.result.observation)));
+    learnSteps(runs);
   }
 
   /** The rounds a calibration still owes, world by world. */
@@ -315,7 +321,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   async function settleCalibration(): Promise<void> {
     if (shared.completing) return shared.completing;
     const owed = shared.owed;
-    if (owed === undefined || shared.mask === undefined || isEmptyMask(shared.mask)) return;
+    if (owed === undefined || isQuiet(shared.mask)) return;
     shared.owed = undefined;
     shared.completing = calibrateOwed(owed);
     try {
@@ -371,15 +377,14 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
         await calibrateWorld(kase, planned);
         rounds[world] = Math.max(0, calibrationRounds - planned);
       }
-      if (shared.mask === undefined || isEmptyMask(shared.mask)) {
+      if (isQuiet(shared.mask)) {
         shared.owed = { cases, rounds };
         return;
       }
       await calibrateOwed({ cases, rounds });
     },
     learn(run) {
-      const cut = Math.min(run.a.steps.length, run.b.steps.length);
-      learn([run.a, run.b].map((trace) => trace.steps.slice(0, cut).map((s) => s.result.observation)));
+      learnSteps([run.a.steps, run.b.steps]);
     },
     problems: () => [...problems.values()],
     requestsSent: () => meter.total(),
@@ -391,7 +396,7 @@ export function liveRunner(options: LiveRunnerOptions): LiveRunner {
   return runner;
 }
 
-/** A mask that masks nothing: the runs it was learned from did not differ. */
-function isEmptyMask(mask: NoiseMask): boolean {
-  return mask.entries.length === 0 && (mask.texts?.length ?? 0) === 0 && (mask.templates?.length ?? 0) === 0;
+/** No noise learned yet, or a mask that masks nothing: the runs it was learned from did not differ. */
+function isQuiet(mask: NoiseMask | undefined): boolean {
+  return mask === undefined || (mask.entries.length === 0 && (mask.texts?.length ?? 0) === 0 && (mask.templates?.length ?? 0) === 0);
 }
